@@ -65,4 +65,4 @@ class QuotaExhausted(SourceError):
 
 
 class BadResponse(SourceError):
-    """The API answered, but not with what its documentation promises (HTML, truncated JSON, 4xx)."""
+    """The API answered, but not as documented (HTML error page, truncated JSON, 4xx)."""

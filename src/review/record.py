@@ -76,7 +76,14 @@ class Record(BaseModel):
         return strip_markup(value)
 
     @field_validator(
-        "pmid", "pmcid", "venue", "volume", "issue", "pages", "publication_type", "url",
+        "pmid",
+        "pmcid",
+        "venue",
+        "volume",
+        "issue",
+        "pages",
+        "publication_type",
+        "url",
         mode="before",
     )
     @classmethod

@@ -35,7 +35,9 @@ def boolean_query(
 def split_block(block: ConceptBlock, max_terms: int) -> list[ConceptBlock]:
     """Split one block into chunks of at most ``max_terms`` (OR-splitting keeps the union)."""
     return [
-        ConceptBlock(name=f"{block.name}[{i // max_terms + 1}]", terms=block.terms[i : i + max_terms])
+        ConceptBlock(
+            name=f"{block.name}[{i // max_terms + 1}]", terms=block.terms[i : i + max_terms]
+        )
         for i in range(0, len(block.terms), max_terms)
     ]
 
