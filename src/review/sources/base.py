@@ -8,6 +8,8 @@ can be re-parsed later without the network (``review run --replay``).
 
 from __future__ import annotations
 
+import json
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +18,8 @@ from typing import Protocol as TypingProtocol
 
 import requests
 
+from review.errors import BadResponse
+from review.http import HttpConfig
 from review.protocol import Protocol
 from review.record import Record
 
@@ -55,6 +59,10 @@ class Source(TypingProtocol):
     NAME: str
     BASE_URL: str
 
+    def http_config(self) -> HttpConfig:
+        """Politeness for this API: documented rate, key headers, quota rule."""
+        ...
+
     def translate(self, protocol: Protocol, since: date | None = None) -> list[Query]:
         """The exact queries (with filters) this source gets for the protocol."""
         ...
@@ -78,3 +86,37 @@ class Source(TypingProtocol):
     def to_record(self, item: Any) -> Record:
         """Map one raw item to a Record (pure)."""
         ...
+
+
+def _snippet(body: bytes) -> str:
+    return " ".join(body[:160].decode("utf-8", "replace").split())
+
+
+def decode_json(body: bytes, source: str, url: str = "") -> Any:
+    """Parse a JSON page, or raise BadResponse saying what came instead (HTML, truncation)."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        head = body.lstrip()[:15].lower()
+        kind = "an HTML page" if head.startswith((b"<!doctype", b"<html")) else "invalid JSON"
+        where = f" from {url}" if url else ""
+        raise BadResponse(
+            f"{source}: expected JSON but got {kind}{where}: {_snippet(body)}",
+            source=source,
+            url=url,
+        ) from None
+
+
+def decode_xml(body: bytes, source: str, url: str = "") -> ET.Element:
+    """Parse an XML page (no DTD or entity expansion), or raise BadResponse."""
+    if b"<!ENTITY" in body:
+        raise BadResponse(f"{source}: XML with entity declarations refused", source=source)
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError as exc:
+        where = f" from {url}" if url else ""
+        raise BadResponse(
+            f"{source}: expected XML but got unparseable content{where} ({exc}): {_snippet(body)}",
+            source=source,
+            url=url,
+        ) from None
