@@ -104,7 +104,9 @@ def _connect_once(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise StoreError(f"{path}: cannot create the database folder: {exc}") from None
     elif not path.exists():
         raise StoreError(f"{path}: no database here yet; run `review run` or `review import`")
-    config = {} if read_only else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+    config: dict[str, str | bool | int | float | list[str]] = {}
+    if not read_only:
+        config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 

@@ -5,6 +5,9 @@ Base URLs come from ``review.http.base_url`` so ``REVIEW_<SOURCE>_BASE_URL`` ove
 
 from __future__ import annotations
 
+from review.sources import openalex
 from review.sources.base import Source
 
-SOURCES: dict[str, Source] = {}
+SOURCES: dict[str, Source] = {
+    "openalex": openalex,
+}
