@@ -1,0 +1,102 @@
+"""Decide: conservative rules that turn pair features into merge / queue / related / distinct.
+
+A false merge hides a study for good, so a pair merges only on agreeing evidence with no
+contradiction; plausible-but-unsure pairs go to the review queue; preprint <-> published and
+erratum/retraction <-> article are stored as related, never merged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from review.dedupe.score import Features
+
+DISTINCT, MERGE, QUEUE, RELATED = 0, 1, 2, 3
+
+
+def _ge(x: np.ndarray, v: float) -> np.ndarray:
+    """x >= v, counting an unknown (NaN) similarity as compatible."""
+    return np.isnan(x) | (x >= v)
+
+
+def _known_ge(x: np.ndarray, v: float) -> np.ndarray:
+    """x >= v where x is known; unknown is not evidence."""
+    return ~np.isnan(x) & (x >= v)
+
+
+def hard_conflict(f: Features) -> np.ndarray:
+    """Pairs that may never merge, whatever else agrees (also used between clusters)."""
+    ident = (f["doi"] == 1) | (f["pmid"] == 1)
+    return (
+        ~f["kind_same"]
+        | (f["numbers"] == -1)
+        | (f["doi"] == -1)
+        | (f["pmid"] == -1)
+        | (f["venue_kind"] == -1)
+        | ((f["year_diff"] >= 2) & ~ident)
+        | ((f["year_diff"] >= 1) & ~ident & ~_known_ge(f["title"], 97))
+        | (f["title"] < 50)
+        & ~((f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1))
+    )
+
+
+def _pages_ok(f: Features) -> np.ndarray:
+    """Pages and volume do not contradict (online-first "1-17" counts as unknown)."""
+    return (f["page"] != -1) | f["online_first"]
+
+
+def sure(f: Features) -> np.ndarray:
+    """Pairs with enough agreeing evidence to merge (before the hard-conflict veto)."""
+    ident = (f["doi"] == 1) | (f["pmid"] == 1)
+    authors_ok = _ge(f["authors"], 80) & _ge(f["first_author"], 80)
+    authors_good = _known_ge(f["authors"], 90) & _known_ge(f["first_author"], 85)
+    venue_ok = _ge(f["venue"], 70)
+    venue_known = _known_ge(f["venue"], 70)
+    same_year = f["year_diff"] <= 0
+    clean = (f["volume"] != -1) & _pages_ok(f) & venue_ok
+    place = (f["page"] == 1) & (f["volume"] == 1)
+    by_id = ident & _ge(f["title"], 85) & _ge(f["authors"], 60)
+    corroborated = authors_good | (f["page"] == 1) | venue_known
+    by_title = _known_ge(f["title"], 95) & authors_ok & same_year & clean & corroborated
+    by_fields = _known_ge(f["title"], 90) & authors_good & same_year & clean & place
+    by_place = (
+        _known_ge(f["title"], 50) & authors_good & same_year & place & (f["page_end"] == 1)
+        & venue_known
+    )  # fmt: skip
+    next_year = (
+        _known_ge(f["title"], 97) & authors_good & venue_known & (f["volume"] != -1)
+        & _pages_ok(f) & (f["year_diff"] == 1)
+    )  # fmt: skip
+    generic_ok = ~f["generic"] | ident | (place & authors_good & same_year & venue_known)
+    return (by_id | by_title | by_fields | by_place | next_year) & generic_ok
+
+
+def related(f: Features) -> np.ndarray:
+    """Preprint <-> published, erratum/retraction <-> article with the same title."""
+    kinds, vkinds = f["kinds"], f["venue_kinds"]
+    notice = np.isin(kinds, ["erratum", "retraction"])
+    one_notice = notice[:, 0] ^ notice[:, 1]
+    preprint = vkinds == "preprint"
+    one_preprint = (preprint[:, 0] ^ preprint[:, 1]) & (f["kind_same"])
+    titled = _known_ge(f["title"], 92) & _ge(f["authors"], 70)
+    return titled & (one_notice | one_preprint)
+
+
+def decide(f: Features) -> np.ndarray:
+    """One label per pair: DISTINCT, MERGE, QUEUE or RELATED."""
+    hard = hard_conflict(f)
+    merge = sure(f) & ~hard
+    rel = related(f) & ~merge
+    plausible = _known_ge(f["title"], 90) & _ge(f["authors"], 70) & f["kind_same"]
+    plausible &= (f["numbers"] != -1) & ~f["generic"]
+    label = np.full(len(hard), DISTINCT, dtype=np.int8)
+    label[plausible & ~merge] = QUEUE
+    label[rel] = RELATED
+    label[merge] = MERGE
+    return label
+
+
+def pair_score(f: Features) -> np.ndarray:
+    """An order for merging (strongest evidence first), not a probability."""
+    ident = ((f["doi"] == 1) | (f["pmid"] == 1)) * 100.0
+    return ident + np.nan_to_num(f["title"], nan=50) + np.nan_to_num(f["authors"], nan=50)

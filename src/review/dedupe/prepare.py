@@ -1,0 +1,157 @@
+"""Prepare: turn stored records (an Arrow table) into comparison fields, column at a time.
+
+The output is a plain dict of numpy arrays (``Prepared``), one entry per record, in input
+order. Missing values are None (strings) or -1 (years): later stages treat them as unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from review.dedupe.authors import surnames
+from review.dedupe.text import first_number, fold, pages_range, squash, title_key, venue_key
+
+Prepared = dict[str, np.ndarray]
+
+# What a record is, beyond "an article": kinds that must never merge with each other.
+_KIND_PATTERNS = [
+    ("retraction", r"^(?:retraction(?: notice)?(?: of| to| for)?|withdrawn|notice of retraction)\b"),
+    ("erratum", r"^(?:errat(?:um|a)|correction|corrigend(?:um|a)|correcting|addendum)\b"),
+    ("reply", r"^(?:reply|response|in reply|authors? reply|the authors reply|author response)\b"),
+    ("comment", r"^(?:comment(?:ary)?(?: on)?|re|letter|editorial comment|invited commentary)\b\s*:?"),
+]  # fmt: skip
+_KIND_CONTAINS = [
+    ("reply", r"\b(?:reply to|response to (?:the )?(?:letter|comment)|authors reply)\b"),
+    ("comment", r"\b(?:comment on|commentary on|a comment|letter to the editor)\b"),
+]
+_GENERIC = (
+    r"^(?:editorial|editorials|introduction|preface|foreword|book reviews?|book review .*|"
+    r"reviews?|letters?|letters? to the editor|correspondence|comments?|commentary|reply|"
+    r"response|erratum|errata|correction|corrigendum|in this issue|news|abstracts?|"
+    r"untitled|unknown|no title|title|highlights|announcements?|obituary|index|contents|"
+    r"table of contents|guest editorial|editors? note|from the editor|acknowledg[a-z]*|"
+    r"conference report|meeting report|poster session.*|oral presentations?|reviewers)$"
+)
+_CONFERENCE = (
+    r"\b(?:conference|conf|proceedings|proc|symposium|symp|workshop|congress|meeting|"
+    r"colloquium|summit|amcis|icis|hicss|ecis|pacis)\b"
+)
+_PREPRINT_VENUE = r"\b(?:medrxiv|biorxiv|arxiv|ssrn|research square|preprints|psyarxiv|osf)\b"
+_PREPRINT_DOI = r"^10\.(?:1101|48550|21203|2139|20944|31234|31219|22541)/"
+_PREFIX = 10
+
+
+def _strings(table: pa.Table, name: str) -> pa.Array:
+    """A column as a string array (all null when the table lacks it)."""
+    if name not in table.column_names:
+        return pa.nulls(table.num_rows, pa.string())
+    col = table.column(name).combine_chunks()
+    return col if pa.types.is_string(col.type) else pc.cast(col, pa.string())
+
+
+def _np(arr: pa.Array) -> np.ndarray:
+    """Arrow array -> numpy object array (None for null)."""
+    return np.array(arr.to_pylist(), dtype=object)
+
+
+def _kinds(raw_title: pa.Array, flags: list[Any]) -> np.ndarray:
+    """Record kind from the title's opening words and the record's flags."""
+    lowered = fold(raw_title)
+    lowered = pc.replace_substring_regex(lowered, pattern=r"^[\s\[(\"']+", replacement="")
+    kind = pa.array(["article"] * len(raw_title), pa.string())
+    for name, pattern in [*_KIND_CONTAINS, *_KIND_PATTERNS]:
+        hit = pc.fill_null(pc.match_substring_regex(lowered, pattern), False)
+        kind = pc.if_else(hit, name, kind)
+    out = _np(kind)
+    for i, fl in enumerate(flags):
+        if fl and "erratum" in fl:
+            out[i] = "erratum"
+        elif fl and "retraction_notice" in fl:
+            out[i] = "retraction"
+    return out
+
+
+def _is_generic(key: pa.Array, venue: pa.Array) -> np.ndarray:
+    """Titles that name a genre, not a work (or repeat the venue name): never enough alone."""
+    generic = pc.fill_null(pc.match_substring_regex(key, _GENERIC), True)
+    folded_venue = squash(fold(venue))
+    has_venue = pc.fill_null(pc.greater(pc.utf8_length(folded_venue), 8), False)
+    same = [
+        bool(v and k and has and k.startswith(v))
+        for k, v, has in zip(key.to_pylist(), folded_venue.to_pylist(), has_venue.to_pylist(), strict=True)
+    ]  # fmt: skip
+    short = pc.fill_null(pc.less(pc.utf8_length(key), 12), True)
+    return _np(generic).astype(bool) | np.array(same, bool) | _np(short).astype(bool)
+
+
+def _venue_kind(venue: pa.Array, ptype: pa.Array) -> np.ndarray:
+    """'conference', 'preprint', 'journal' or None (unknown) for each record."""
+    v = fold(venue)
+    main = pc.replace_substring_regex(v, pattern=r"\.\s*conference\s*:.*$", replacement="")
+    conf = pc.fill_null(pc.match_substring_regex(main, _CONFERENCE), False)
+    t = pc.fill_null(pc.utf8_lower(ptype), "")
+    conf_type = pc.match_substring_regex(t, r"inproceedings|conference|proceedings")
+    pre = pc.fill_null(pc.match_substring_regex(v, _PREPRINT_VENUE), False)
+    kind = pc.if_else(pc.is_null(v), pa.scalar(None, pa.string()), "journal")
+    kind = pc.if_else(pc.or_(conf, conf_type), "conference", kind)
+    return _np(pc.if_else(pre, "preprint", kind))
+
+
+def _doi_stem(doi: pa.Array) -> pa.Array:
+    """DOI without Cochrane ``.pubN`` version suffixes (versions of one review)."""
+    d = pc.utf8_lower(doi)
+    return pc.replace_substring_regex(d, pattern=r"\.pub\d+$", replacement="")
+
+
+def prepare(table: pa.Table) -> Prepared:
+    """Comparison fields for every record of ``table`` (columns as in the records table)."""
+    raw_title = _strings(table, "title")
+    key = title_key(raw_title)
+    venue = _strings(table, "venue")
+    doi = _doi_stem(_strings(table, "doi"))
+    authors = table.column("authors").to_pylist() if "authors" in table.column_names else []
+    names = [surnames(a) for a in authors] or [[] for _ in range(table.num_rows)]
+    flags = table.column("flags").to_pylist() if "flags" in table.column_names else []
+    start, end = pages_range(_strings(table, "pages"))
+    year = pc.fill_null(pc.cast(table.column("year"), pa.int32()), -1) if "year" in table.column_names else pa.array([-1] * table.num_rows)
+    kind = _kinds(raw_title, flags or [None] * table.num_rows)
+    preprint_doi = _np(pc.fill_null(pc.match_substring_regex(doi, _PREPRINT_DOI), False)).astype(bool)
+    vkind = _venue_kind(venue, _strings(table, "publication_type"))
+    vkind[preprint_doi] = "preprint"
+    return {
+        "record_id": _np(_strings(table, "record_id")),
+        "title": _np(key),
+        "title_prefix": _np(pc.utf8_slice_codeunits(pc.replace_substring(key, " ", ""), 0, 24)),
+        "title_nums": _np(_title_numbers(key)),
+        "generic": _is_generic(key, venue),
+        "kind": kind,
+        "authors": np.array([" ".join(n) for n in names], dtype=object),
+        "first_author": np.array([n[0] if n else None for n in names], dtype=object),
+        "year": np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int32),
+        "venue": _np(venue_key(venue)),
+        "venue_kind": vkind,
+        "volume": _np(first_number(_strings(table, "volume"))),
+        "page_start": _np(start),
+        "page_end": _np(end),
+        "doi": _np(doi),
+        "pmid": _np(first_number(_strings(table, "pmid"))),
+        "online_first": _online_first(start, _strings(table, "volume")),
+        "abstract": _np(pc.utf8_slice_codeunits(squash(fold(_strings(table, "abstract"))), 0, 400)),
+    }  # fmt: skip
+
+
+def _title_numbers(key: pa.Array) -> pa.Array:
+    """The numbers in a title, in order, space-joined ("" when it has none)."""
+    nums = pc.replace_substring_regex(key, pattern=r"\b[a-z][a-z0-9]*\b", replacement=" ")
+    nums = pc.replace_substring_regex(nums, pattern=r"\s+", replacement=" ")
+    return pc.fill_null(pc.utf8_trim_whitespace(nums), "")
+
+
+def _online_first(start: pa.Array, volume: pa.Array) -> np.ndarray:
+    """Online-first pagination ("1-17", no volume yet): the pages are provisional."""
+    first = pc.fill_null(pc.equal(start, "1"), False)
+    return _np(pc.and_(first, pc.is_null(volume))).astype(bool)

@@ -1,0 +1,107 @@
+"""Vectorised text normalisers for comparison (pyarrow.compute, RE2 regexes).
+
+Each function takes an Arrow string array and returns one of the same length; nulls stay
+null. They only serve matching: nothing here is ever shown to a user or stored as a value.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Trailing translated-title markers: "[German]", "[Article in Chinese]", "(author's transl)".
+_TRANSLATED = r"\s*[\[(](?:article in |in )?[a-z]+(?: [a-z']+){0,2}[\])]\.?\s*$"
+# Tails that PubMed appends to titles: "Erratum in: ...", "Comment in ...".
+_TAILS = (
+    r"\s*[.;]?\s*(?:erratum in|comment in|comment on|retraction in|"
+    r"corrected and republished in|update in|update of)\b.*$"
+)
+_ROMAN = {
+    "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
+    "ix": "9", "x": "10", "xi": "11", "xii": "12",
+}  # fmt: skip
+
+
+def fold(arr: pa.Array) -> pa.Array:
+    """Lower-case, strip diacritics (NFKD minus combining marks) and fold ``&`` to ``and``."""
+    arr = pc.utf8_lower(pc.utf8_normalize(arr, form="NFKD"))
+    arr = pc.replace_substring_regex(arr, pattern=r"\p{Mn}+", replacement="")
+    return pc.replace_substring(arr, pattern="&", replacement=" and ")
+
+
+def squash(arr: pa.Array) -> pa.Array:
+    """Replace every non-alphanumeric run by one space and trim."""
+    arr = pc.replace_substring_regex(arr, pattern=r"[^a-z0-9]+", replacement=" ")
+    return pc.utf8_trim_whitespace(arr)
+
+
+def _roman_to_digits(arr: pa.Array) -> pa.Array:
+    """Rewrite roman numerals that follow part/phase/type/volume, or stand alone after ii."""
+    arr = pc.replace_substring_regex(
+        arr, pattern=r"\b(part|phase|type|study|trial|stage|grade) i\b", replacement=r"\1 1"
+    )
+    for roman, digit in sorted(_ROMAN.items(), key=lambda kv: -len(kv[0])):
+        arr = pc.replace_substring_regex(arr, pattern=rf"\b{roman}\b", replacement=digit)
+    return arr
+
+
+def title_key(arr: pa.Array) -> pa.Array:
+    """Comparison form of a title: folded, without translation markers or erratum tails."""
+    arr = fold(arr)
+    arr = pc.replace_substring_regex(arr, pattern=_TAILS, replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=_TRANSLATED, replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=r"^\s*retracted\s*:\s*", replacement="")
+    arr = squash(arr)
+    arr = _roman_to_digits(arr)
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def venue_key(arr: pa.Array) -> pa.Array:
+    """Abbreviation-aware venue key: first three letters of each significant word.
+
+    "Cochrane Database of Systematic Reviews" and "Cochrane Database Syst Rev" both give
+    "coc dat sys rev". Embase tails (".93 (6) (pp 1-9) 2011", ". Conference: ...") are cut.
+    """
+    arr = fold(arr)
+    arr = pc.replace_substring_regex(arr, pattern=r"\.\s*conference\s*:.*$", replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=r"[.,]?\s*\d+\s*\(.*$", replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=r"\.", replacement=" ")
+    arr = squash(arr)
+    arr = pc.replace_substring_regex(
+        arr, pattern=r"\b(?:the|of|and|for|in|on|de|la|und|der|fur|et|des)\b", replacement=" "
+    )
+    arr = pc.replace_substring_regex(arr, pattern=r"\b([a-z]{1,3})[a-z]*", replacement=r"\1")
+    arr = pc.replace_substring_regex(arr, pattern=r"\b\d+\b", replacement=" ")
+    arr = squash(arr)
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def first_number(arr: pa.Array) -> pa.Array:
+    """The first run of digits without leading zeros ("4 (1) (no pagination)" -> "4")."""
+    arr = pc.extract_regex(pc.cast(arr, pa.string()), pattern=r"(?P<n>\d+)")
+    num = pc.struct_field(arr, "n")
+    num = pc.replace_substring_regex(num, pattern=r"^0+(\d)", replacement=r"\1")
+    return num
+
+
+def pages_range(arr: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """First and last page as digit strings; "221-8" ends at "228", "70s-85s" is 70..85."""
+    text = pc.utf8_lower(pc.cast(arr, pa.string()))
+    parts = pc.extract_regex(text, pattern=r"^\D*?(?P<a>\d+)[a-z]*(?:\s*[-–]+\s*[a-z]*(?P<b>\d+))?")
+    start = pc.replace_substring_regex(
+        pc.struct_field(parts, "a"), pattern=r"^0+(\d)", replacement=r"\1"
+    )
+    end = pc.struct_field(parts, "b")
+    end = pc.if_else(pc.equal(end, ""), pa.scalar(None, pa.string()), end)
+    short = pc.less(pc.utf8_length(end), pc.utf8_length(start))
+    return start, _expand_end(start, end, short)
+
+
+def _expand_end(start: pa.Array, end: pa.Array, short: pa.Array) -> pa.Array:
+    """Complete abbreviated end pages ("221-8" -> 228) using the start page's leading digits."""
+    out = []
+    for s, e, is_short in zip(start.to_pylist(), end.to_pylist(), short.to_pylist(), strict=True):
+        if e is not None and is_short and s is not None:
+            e = s[: len(s) - len(e)] + e
+        out.append(e.lstrip("0") or None if e is not None else None)
+    return pa.array(out, pa.string())
