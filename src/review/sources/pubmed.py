@@ -1,0 +1,358 @@
+"""PubMed through NCBI E-utilities: esearch (``usehistory=y``) then efetch XML batches.
+
+Translation: every term is searched in title/abstract (``[tiab]``), multi-word terms as quoted
+phrases. Wildcards follow PubMed's 2024 rules (NLM Tech Bull 2024 May-Jun;(458):e5): ``*``
+may stand anywhere in a term or phrase (``"hot spot* policing"[tiab]``) but needs at least four
+characters before it, so a shorter stem is searched without the wildcard.
+
+Paging: PubMed pages only the first 9,999 records of a search, so a search that reports more is
+split by publication date (``[dp]``), halving the year range, then into months; a month that
+still exceeds the cap raises ``SourceError`` instead of being cut silently. Resume tokens are
+self-contained JSON (``{"range": "1990-2007", "retstart": 500}`` or ``{"after": "2008-2025"}``)
+because a WebEnv expires: resuming re-runs esearch and skips the ranges already fetched.
+
+Incremental updates (``since``): ``[edat]``, the date a citation entered PubMed, so records
+published long ago but added since are found. They cannot see records that changed after they
+were added (an abstract or MeSH terms added later, a retraction notice linked to an old
+record); a full re-run catches those. ``[mhda]`` would re-find every record re-indexed with
+MeSH, which our title/abstract search does not use; ``[crdt]`` is nearly the same as
+``[edat]`` but differs for records whose Entrez date was reset on publication.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, TypeVar
+from urllib.parse import quote_plus
+
+import requests
+
+from review.errors import BadResponse, SourceError
+from review.http import HttpConfig, mailto, redact_url
+from review.protocol import ConceptBlock, Protocol
+from review.record import Record
+from review.sources.base import FetchedPage, ParsedPage, Query
+from review.sources.pubmed_xml import SearchResult, parse_efetch, parse_esearch
+from review.sources.pubmed_xml import to_record as _map_item
+from review.sources.query import boolean_query, split_to_fit
+
+NAME = "pubmed"
+BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+# "retstart cannot be larger than 9998": only the first 9,999 records of a search can be paged
+# (NCBI, PubMed API update 2022; biopython#1924, paperscraper#40 in shared/apis/README.md).
+MAX_PER_SEARCH = 9999
+# efetch accepts up to 10,000 records per call (E-utilities Help, "EFetch: retmax"); 500 keeps
+# each XML page a few MB, so a failed page costs little to retry.
+PAGE_SIZE = 500
+# NCBI documents no term-length limit but asks for POST for long requests; we keep GET URLs
+# (archived verbatim) under ~8 KB, the common server limit, by splitting long strategies.
+MAX_TERM_URL_CHARS = 6000
+OPEN_FROM, OPEN_TO = 1000, 3000  # the year range that covers every PubMed record
+PAGE_ATTEMPTS = 3  # a 200 with a truncated or HTML body is requested again, then it fails
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def http_config() -> HttpConfig:
+    """3 requests/s without an API key, 10 with ``NCBI_API_KEY``; NCBI's 429 has no Retry-After."""
+    # E-utilities Help ch. 2 "Usage Guidelines" and NLM KA-05510: "no more than 3 requests per
+    # second" without a key, 10/s with one. The key travels as ``api_key`` (see ``_params``),
+    # which ``redact_url`` hides. Without Retry-After the session backs off exponentially.
+    rate = 10.0 if os.environ.get("NCBI_API_KEY") else 3.0
+    return HttpConfig(source=NAME, rate_per_second=rate, burst=1.0)
+
+
+def _params(**extra: Any) -> dict[str, Any]:
+    """The parameters every E-utility call carries: db, tool, email and the optional key."""
+    params = {"db": "pubmed", "tool": "review", "email": mailto()}
+    params["api_key"] = os.environ.get("NCBI_API_KEY") or None
+    return {k: v for k, v in {**params, **extra}.items() if v is not None}
+
+
+# ---------------------------------------------------------------- translation
+
+
+def pubmed_term(term: str) -> str:
+    """One protocol term as a ``[tiab]`` search: phrases quoted, short-stem wildcards dropped."""
+    words = term.strip().strip('"').split()
+    kept = [w if "*" not in w or len(w.split("*")[0]) >= 4 else w.replace("*", "") for w in words]
+    text = " ".join(kept)
+    return f'"{text}"[tiab]' if " " in text or "-" in text else f"{text}[tiab]"
+
+
+def render(blocks: list[ConceptBlock]) -> str:
+    """``(a[tiab] OR "b c"[tiab]) AND (...)`` for the concept blocks."""
+    return boolean_query(blocks, term=pubmed_term)
+
+
+def date_clause(tag: str, start: str, end: str) -> str:
+    """``("1990"[dp] : "3000"[dp])``: PubMed's range syntax for a date field."""
+    return f'("{start}"[{tag}] : "{end}"[{tag}])'
+
+
+def _filters(protocol: Protocol, since: date | None) -> dict[str, str]:
+    filters = {}
+    if protocol.year_from or protocol.year_to:
+        start, end = protocol.year_from or OPEN_FROM, protocol.year_to or OPEN_TO
+        filters["dp"] = date_clause("dp", str(start), str(end))
+    if since:
+        filters["edat"] = date_clause("edat", since.strftime("%Y/%m/%d"), str(OPEN_TO))
+    return filters
+
+
+def full_term(text: str, filters: dict[str, str], dp: str | None = None) -> str:
+    """The exact term sent: the strategy ANDed with its filters (``dp`` replaces the year one)."""
+    clauses = {**filters, **({"dp": dp} if dp else {})}
+    if not clauses:
+        return text
+    return " AND ".join([f"({text})", *(clauses[key] for key in sorted(clauses))])
+
+
+def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
+    """The protocol's blocks (or its ``pubmed`` overrides) as exact PubMed queries."""
+    filters = _filters(protocol, since)
+    overrides = protocol.search.overrides.get(NAME)
+    if overrides:
+        return [
+            Query(NAME, text, filters, label=f"override[{i}]")
+            for i, text in enumerate(overrides, 1)
+        ]
+    fits = split_to_fit(
+        protocol.search.blocks,
+        lambda blocks: quote_plus(full_term(render(blocks), filters)),
+        MAX_TERM_URL_CHARS,
+    )
+    labels = (
+        ["main"] if len(fits) == 1 else [f"part[{i}/{len(fits)}]" for i in range(1, len(fits) + 1)]
+    )
+    return [
+        Query(NAME, render(blocks), filters, label)
+        for blocks, label in zip(fits, labels, strict=True)
+    ]
+
+
+# ---------------------------------------------------------------- date ranges and tokens
+
+
+@dataclass(frozen=True)
+class Span:
+    """A publication-date range: years ``lo..hi``, or one month of year ``lo`` when ``month``."""
+
+    lo: int
+    hi: int
+    month: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.lo}/{self.month:02d}" if self.month else f"{self.lo}-{self.hi}"
+
+    @property
+    def start(self) -> int:  # months since year 0, so year and month ranges compare
+        return self.lo * 12 + max(self.month - 1, 0)
+
+    @property
+    def end(self) -> int:
+        return self.lo * 12 + self.month - 1 if self.month else self.hi * 12 + 11
+
+    def clause(self) -> str:
+        if self.month:
+            return date_clause("dp", self.key, self.key)
+        return date_clause("dp", str(self.lo), str(self.hi))
+
+    @classmethod
+    def parse(cls, key: str) -> Span:
+        month = re.fullmatch(r"(\d{4})/(\d{2})", key)
+        if month:
+            return cls(int(month[1]), int(month[1]), int(month[2]))
+        years = re.fullmatch(r"(\d{4})-(\d{4})", key)
+        if not years:
+            raise ValueError(f"not a PubMed date range: {key!r}")
+        return cls(int(years[1]), int(years[2]))
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a resumed fetch starts: skip ranges ending before ``at``; ``exact`` at ``retstart``."""
+
+    at: int = 0
+    exact: Span | None = None
+    retstart: int = 0
+
+    @classmethod
+    def parse(cls, token: str | None) -> Resume:
+        if not token:
+            return cls()
+        try:
+            data = json.loads(token)
+            if "after" in data:
+                return cls(at=Span.parse(data["after"]).end + 1)
+            span = Span.parse(data["range"])
+            return cls(at=span.start, exact=span, retstart=int(data["retstart"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SourceError(
+                f"{NAME}: unusable resume token {token!r} ({exc})", source=NAME
+            ) from None
+
+
+def _token(span: Span, retstart: int) -> str:
+    return json.dumps({"range": span.key, "retstart": retstart})
+
+
+def root_span(filters: dict[str, str]) -> Span:
+    """The year range of the query's ``dp`` filter, or every year when it has none."""
+    years = re.findall(r'"(\d{4})"\[dp\]', filters.get("dp", ""))
+    return Span(int(years[0]), int(years[1])) if len(years) == 2 else Span(OPEN_FROM, OPEN_TO)
+
+
+def halves(span: Span) -> list[Span]:
+    """Two halves of a year range, or the twelve months of a single year."""
+    if span.lo < span.hi:
+        mid = (span.lo + span.hi) // 2
+        return [Span(span.lo, mid), Span(mid + 1, span.hi)]
+    if span.month:
+        return []
+    return [Span(span.lo, span.lo, month) for month in range(1, 13)]
+
+
+# ---------------------------------------------------------------- I/O
+
+
+Search = Callable[[Span | None], SearchResult]
+
+
+def _leaves(
+    search: Search, span: Span, resume: Resume, root: bool = False
+) -> Iterator[tuple[Span, SearchResult]]:
+    """Date ranges of at most 9,999 records each, in date order, skipping those already done."""
+    if span.end < resume.at:
+        return
+    result = search(None if root else span)
+    if result.count <= MAX_PER_SEARCH:
+        yield span, result
+        return
+    parts = halves(span)
+    if not parts:
+        raise SourceError(
+            f"{NAME}: {result.count} records published in {span.key} alone; PubMed pages only "
+            f"{MAX_PER_SEARCH} per search, so narrow the query",
+            source=NAME,
+        )
+    found = 0
+    for part in parts:
+        for leaf, leaf_result in _leaves(search, part, resume):
+            found += leaf_result.count
+            yield leaf, leaf_result
+    if parts[0].month and resume.at <= span.start and found < result.count:
+        log.warning(
+            "%s: %s has %d records but its months only %d (undated records missed)",
+            NAME,
+            span.key,
+            result.count,
+            found,
+        )
+
+
+def _get(
+    session: requests.Session, url: str, params: dict[str, Any], parse: Callable[[bytes, str], T]
+) -> tuple[requests.Response, T]:
+    """GET and parse; a 200 whose body is truncated or an HTML page is requested again."""
+    for attempt in range(1, PAGE_ATTEMPTS + 1):
+        response = session.get(url, params=params)
+        shown = redact_url(response.url)
+        try:
+            return response, parse(response.content, shown)
+        except BadResponse as exc:
+            if attempt == PAGE_ATTEMPTS:
+                raise BadResponse(
+                    f"{exc} (after {attempt} attempts)", source=NAME, url=shown
+                ) from None
+            log.warning("%s: bad page at %s, retrying: %s", NAME, shown, exc)
+    raise AssertionError("unreachable")
+
+
+def _esearch(session: requests.Session, base_url: str, query: Query) -> Search:
+    def search(span: Span | None) -> SearchResult:
+        term = full_term(query.text, query.filters, span.clause() if span else None)
+        params = _params(term=term, usehistory="y", retmax=0)
+        response, result = _get(session, f"{base_url}/esearch.fcgi", params, parse_esearch)
+        for warning in result.warnings:
+            log.warning("%s: esearch %s for %s", NAME, warning, redact_url(response.url))
+        return result
+
+    return search
+
+
+def _efetch(
+    session: requests.Session, base_url: str, result: SearchResult, retstart: int, retmax: int
+) -> tuple[requests.Response, ParsedPage]:
+    params = _params(
+        query_key=result.query_key,
+        WebEnv=result.webenv,
+        retstart=retstart,
+        retmax=retmax,
+        retmode="xml",
+    )
+    return _get(session, f"{base_url}/efetch.fcgi", params, lambda body, url: parse_page(body))
+
+
+def fetch(
+    session: requests.Session,
+    query: Query,
+    *,
+    base_url: str,
+    start_token: str | None = None,
+    max_records: int | None = None,
+) -> Iterator[FetchedPage]:
+    """Yield efetch pages for every date range of the query, from ``start_token`` on."""
+    resume, root = Resume.parse(start_token), root_span(query.filters)
+    counts: list[int] = []  # counts[0] is the whole query's, the total every page reports
+    esearch = _esearch(session, base_url, query)
+
+    def search(span: Span | None) -> SearchResult:
+        result = esearch(span)
+        counts.append(result.count)
+        return result
+
+    sent = 0
+    for leaf, result in _leaves(search, root, resume, root=True):
+        retstart = resume.retstart if leaf == resume.exact else 0
+        while retstart < result.count:
+            if max_records is not None and sent >= max_records:
+                return
+            retmax = min(PAGE_SIZE, result.count - retstart, (max_records or PAGE_SIZE) - sent)
+            response, parsed = _efetch(session, base_url, result, retstart, retmax)
+            sent += len(parsed.items)
+            yield FetchedPage(
+                url=redact_url(response.url),
+                body=response.content,
+                parsed=replace(
+                    parsed,
+                    total=counts[0],
+                    next_token=_next(leaf, root, retstart + retmax, result.count),
+                ),
+                token=_token(leaf, retstart),
+            )
+            retstart += retmax
+
+
+def _next(leaf: Span, root: Span, retstart: int, count: int) -> str | None:
+    """The token of the page after this one: same range, the next range, or None at the end."""
+    if retstart < count:
+        return _token(leaf, retstart)
+    return None if leaf.end >= root.end else json.dumps({"after": leaf.key})
+
+
+def parse_page(body: bytes) -> ParsedPage:
+    """An efetch page: its articles; total and next token come from esearch (see ``fetch``)."""
+    return ParsedPage(items=parse_efetch(body), total=None, next_token=None)
+
+
+def to_record(item: Any) -> Record:
+    """Map one ``PubmedArticle``/``PubmedBookArticle`` element (see ``pubmed_xml``)."""
+    return _map_item(item)
