@@ -127,6 +127,7 @@ def _save_page(
              gzip.compress(page.body)],
         )  # fmt: skip
         result = store.upsert_records(con, records, own_transaction=False)
+        store.add_hits(con, outcome.search_id, [r.record_id for r in records])
         con.execute(
             "UPDATE searches SET fetched = fetched + ?, pages = pages + 1, next_token = ?, "
             "reported_total = coalesce(?, reported_total) WHERE search_id = ?",

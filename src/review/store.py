@@ -246,3 +246,44 @@ def upsert_table(
         con.execute("DROP TABLE IF EXISTS _staged; DROP TABLE IF EXISTS _changed")
     inserted, changed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
     return UpsertResult(inserted, changed - inserted, incoming.num_rows - changed)
+
+
+def add_hits(con: duckdb.DuckDBPyConnection, search_id: str, record_ids: Sequence[str]) -> None:
+    """Remember that ``search_id`` found these records (idempotent)."""
+    if not record_ids:
+        return
+    hits = pa.table({"search_id": [search_id] * len(record_ids), "record_id": list(record_ids)})
+    con.register("_hits", hits)
+    try:
+        con.execute(
+            "INSERT OR IGNORE INTO record_hits SELECT DISTINCT search_id, record_id FROM _hits"
+        )
+    finally:
+        con.unregister("_hits")
+
+
+def snapshot_path(db: Path | str) -> Path:
+    """Where researchers find the read-only copy: ``<db stem>-snapshot.duckdb`` beside it."""
+    path = Path(db)
+    return path.with_name(f"{path.stem}-snapshot.duckdb")
+
+
+def publish_snapshot(db: Path | str, wait_seconds: float = 600) -> Path:
+    """Copy the database into a fresh snapshot file and swap it in atomically.
+
+    Researchers who have the old snapshot open keep reading it; new connections see the new one.
+    """
+    target = snapshot_path(db)
+    staging = target.with_name(target.name + ".tmp")
+    staging.unlink(missing_ok=True)
+    with open_store(db, wait_seconds=wait_seconds) as con:
+        name = con.execute("SELECT current_database()").fetchone()
+        con.execute(
+            f"ATTACH '{staging}' AS review_snapshot (STORAGE_VERSION '{STORAGE_COMPATIBILITY}')"
+        )
+        try:
+            con.execute(f'COPY FROM DATABASE "{name[0] if name else "main"}" TO review_snapshot')
+        finally:
+            con.execute("DETACH review_snapshot")
+    os.replace(staging, target)
+    return target

@@ -71,6 +71,14 @@ CREATE TABLE records (
     content_hash     VARCHAR NOT NULL       -- changes only when the record's content changes
 );
 
+-- Which search (or import) found which record: a record found by several protocols' searches
+-- counts as identified for each of them (PRISMA per protocol).
+CREATE TABLE record_hits (
+    search_id  VARCHAR NOT NULL,
+    record_id  VARCHAR NOT NULL,
+    PRIMARY KEY (search_id, record_id)
+);
+
 CREATE TABLE works (
     work_id          VARCHAR PRIMARY KEY,
     doi              VARCHAR,

@@ -1,0 +1,97 @@
+"""The ``review`` command: a thin dispatcher over ``review.commands.<name>`` modules.
+
+Each command module exposes ``NAME``, ``HELP``, ``configure(parser)`` and ``run(args) -> int``.
+Errors print one line to stderr (a traceback only with ``--debug``). Exit codes: 0 ok,
+1 failed, 2 usage or validation error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from types import ModuleType
+
+from review import __version__
+from review.errors import ReviewError
+from review.settings import apply_defaults
+
+# Module names under review.commands, in the order `review --help` lists them.
+COMMANDS = (
+    "run", "import_", "dedupe", "screen", "query", "export", "prisma", "decide", "report",
+    "serve", "protocols",
+)  # fmt: skip
+
+
+def _load(module_name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"review.commands.{module_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"review.commands.{module_name}":
+            return None
+        raise
+
+
+def _not_available(name: str):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        print(f"review {name}: not available yet in this version", file=sys.stderr)
+        return 2
+
+    return run
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="DuckDB file (default: $REVIEW_DB or data/evidence.duckdb)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command, built or not yet."""
+    parser = argparse.ArgumentParser(
+        prog="review",
+        description="Evidence-review screening pipeline (design.md has the contracts).",
+    )
+    parser.add_argument("--version", action="version", version=f"review {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMANDS:
+        module = _load(module_name)
+        name = module.NAME if module else module_name.rstrip("_")
+        help_text = module.HELP if module else "(not available yet)"
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common(sub)
+        if module:
+            module.configure(sub)
+        sub.set_defaults(handler=module.run if module else _not_available(name))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    apply_defaults()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("review").setLevel(logging.INFO)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ReviewError as exc:
+        if args.debug:
+            raise
+        print(f"review {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"review {args.command}: interrupted; stored work is kept", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: one line, never a bare traceback
+        if args.debug:
+            raise
+        print(
+            f"review {args.command}: unexpected error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

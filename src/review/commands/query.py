@@ -1,0 +1,58 @@
+"""``review query NAME|FILE.sql``: run a researcher query on the database, read-only."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import Any
+
+from review import store
+from review.errors import UsageError
+from review.queries import available_queries, run_query
+
+NAME = "query"
+HELP = "run queries/NAME.sql (or a .sql file) and print the result"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help=f"query name ({', '.join(available_queries())}) or FILE.sql")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="K=V", help="query variable"
+    )
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--param needs K=V, got '{pair}'")
+        params[key.strip()] = value
+    return params
+
+
+def _table(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(c)] + [min(len(r[i]), 60) for r in cells]) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v[:60].ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(out) + f"\n({len(rows)} rows)"
+
+
+def run(args: argparse.Namespace) -> int:
+    with store.open_store(args.db, read_only=True) as con:
+        columns, rows = run_query(con, args.name, _params(args.param))
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif args.format == "json":
+        json.dump([dict(zip(columns, r, strict=True)) for r in rows], sys.stdout, default=str)
+        print()
+    else:
+        print(_table(columns, rows))
+    return 0

@@ -1,0 +1,43 @@
+"""Typed parameters of the runs: the Prefect UI renders them as a form and validates them."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from review.protocol import SOURCE_NAMES, available_protocols
+
+ProtocolName = Enum(  # type: ignore[misc]
+    "ProtocolName", {name.replace("-", "_"): name for name in available_protocols()}, type=str
+)
+SourceName = Enum("SourceName", {name: name for name in SOURCE_NAMES}, type=str)  # type: ignore[misc]
+
+
+class RunParameters(BaseModel):
+    """What to search and where to store it. Empty lists mean "all"."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    protocols: list[ProtocolName] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Protocols to run; empty = all protocols"
+    )
+    sources: list[SourceName] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Sources to search; empty = all available sources"
+    )
+    since: date | None = Field(
+        default=None,
+        description="Only records created/updated since this date; empty = since the last "
+        "successful run of each protocol x source (a full search the first time)",
+    )
+    max_records: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Cap per query, for trial runs"
+    )
+    replay: bool = Field(
+        default=False, description="Re-parse the archived raw pages instead of searching"
+    )
+    dry_run: bool = Field(
+        default=False, description="Translate and show the queries; fetch and store nothing"
+    )
+    db: str | None = Field(default=None, description="DuckDB file; empty = REVIEW_DB or default")

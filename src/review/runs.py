@@ -1,0 +1,46 @@
+"""Bookkeeping of runs in the ``runs`` table, and the "since last successful run" question."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from review import store
+
+
+def start_run(db: Path, kind: str, parameters: dict[str, Any], flow_run_id: str = "") -> str:
+    """Record a run as started; return its id."""
+    run_id = uuid.uuid4().hex
+    with store.open_store(db, wait_seconds=60) as con:
+        con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, kind, started_at, status, parameters) "
+            "VALUES (?, ?, ?, now(), 'running', ?::JSON)",
+            [run_id, flow_run_id or None, kind, json.dumps(parameters, default=str)],
+        )
+    return run_id
+
+
+def finish_run(db: Path, run_id: str, status: str, summary: dict[str, Any]) -> None:
+    """Record the run's end state and summary."""
+    with store.open_store(db, wait_seconds=600) as con:
+        con.execute(
+            "UPDATE runs SET finished_at = now(), status = ?, summary = ?::JSON WHERE run_id = ?",
+            [status, json.dumps(summary, default=str), run_id],
+        )
+
+
+def last_success(db: Path, protocol: str, source: str) -> date | None:
+    """Start date of the last run in which every query of protocol x source completed."""
+    if not Path(db).exists():
+        return None
+    with store.open_store(db, wait_seconds=60) as con:
+        row = con.execute(
+            "SELECT max(started)::DATE FROM (SELECT min(started_at) AS started, "
+            "bool_and(status = 'completed') AS ok FROM searches "
+            "WHERE protocol = ? AND source = ? GROUP BY run_id) WHERE ok",
+            [protocol, source],
+        ).fetchone()
+    return row[0] if row else None
