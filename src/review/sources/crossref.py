@@ -1,0 +1,257 @@
+"""Crossref REST API (``/works``): DOI metadata from every Crossref member.
+
+Search strategy. Crossref has no Boolean search: ``query.bibliographic`` is a relevance-ranked
+bag of words (any word may match), so one long OR-strategy would return millions of loosely
+related works. We therefore send one focused query per *setting term x intervention term*
+pair (the first two concept blocks; wildcards and quotes removed, as Crossref has neither)
+and keep only the ``TOP_N`` most relevant works of each (stored as ``filters["max_records"]``,
+so the cap is recorded in ``searches``, never silent). The outcome/design block cannot be
+ANDed here: screening applies it. ``protocol.search.overrides["crossref"]`` strings are sent
+verbatim as ``query.bibliographic`` instead of the pairs; year and ``since`` filters still apply.
+
+Filters: ``from-pub-date``/``until-pub-date`` from the protocol years; ``since`` becomes
+``from-index-date`` (the index date changes whenever a record is created *or* updated, so an
+incremental run also re-fetches corrected, retracted and newly-abstracted records).
+
+Paging: always ``cursor=*`` (``offset`` stops at 10,000) with ``rows`` up to 1,000. The
+``next-cursor`` is identical on every page of a chain, so the loop stops on an empty or short
+page, never on an unchanged cursor. A retried request can advance the server-side scroll and
+skip a page; the fetched count is therefore checked against ``total-results`` and, when short,
+the chain is restarted once from ``*`` yielding only works not yet seen (then a shortfall is
+logged, never hidden).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import requests
+
+from review.errors import BadResponse
+from review.http import HttpConfig, mailto, redact_url
+from review.protocol import Protocol
+from review.record import Record
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json
+
+NAME = "crossref"
+BASE_URL = "https://api.crossref.org"
+ROWS = 1000  # maximum rows per page (rest-api-doc rest_api.md, "Rows")
+TOP_N = 200  # most relevant works kept per focused query (see the module docstring)
+PAGE_ATTEMPTS = 3  # a truncated/HTML 200 page is re-requested this many times in all
+CHAIN_RESTARTS = 1
+
+log = logging.getLogger(__name__)
+
+
+def http_config() -> HttpConfig:
+    """Crossref politeness: 10 req/s in the polite pool (REVIEW_MAILTO set), else 5 req/s.
+
+    Figures: Crossref blog "Announcing changes to REST API rate limits" (2025-11-05, in force
+    from 2025-12-01) and the recorded headers ``x-rate-limit-limit: 5`` (public) / ``10``
+    (polite) in ``shared/apis/crossref/habanero_*.yaml``. The polite pool is joined by the
+    ``mailto:`` that ``review.http.user_agent`` puts in the User-Agent (rest-api-doc README).
+    The session also lowers its rate to whatever ``x-rate-limit-*`` announces. We send one
+    request at a time, inside the public pool's ``x-concurrency-limit: 1``.
+    """
+    rate = 10.0 if mailto() else 5.0
+    return HttpConfig(source=NAME, rate_per_second=rate, burst=1.0, timeout=(10.0, 90.0))
+
+
+def _words(term: str) -> str:
+    """A protocol term as plain words: Crossref has no phrases or truncation."""
+    return " ".join(term.replace("*", " ").replace("?", " ").replace('"', " ").split())
+
+
+def _filters(protocol: Protocol, since: date | None) -> dict[str, str]:
+    parts = []
+    if protocol.year_from:
+        parts.append(f"from-pub-date:{protocol.year_from}-01-01")
+    if protocol.year_to:
+        parts.append(f"until-pub-date:{protocol.year_to}-12-31")
+    if since:
+        parts.append(f"from-index-date:{since.isoformat()}")
+    filters = {"max_records": str(TOP_N)}
+    if parts:
+        filters["filter"] = ",".join(parts)
+    return filters
+
+
+def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
+    """One ``query.bibliographic`` per setting x intervention term pair (or the overrides)."""
+    filters = _filters(protocol, since)
+    overrides = protocol.search.overrides.get(NAME)
+    if overrides:
+        return [Query(NAME, text, dict(filters), label="override") for text in overrides]
+    blocks = protocol.search.blocks
+    first = list(dict.fromkeys(_words(t) for t in blocks[0].terms))
+    second = list(dict.fromkeys(_words(t) for t in blocks[1].terms)) if len(blocks) > 1 else [""]
+    return [
+        Query(NAME, f"{a} {b}".strip(), dict(filters), label=f"{blocks[0].name} x pair")
+        for a in first
+        for b in second
+    ]
+
+
+def _cap(query: Query, max_records: int | None) -> int | None:
+    caps = [c for c in (max_records, query.filters.get("max_records")) if c is not None]
+    return min(int(c) for c in caps) if caps else None
+
+
+def _request_params(query: Query, rows: int) -> dict[str, Any]:
+    params: dict[str, Any] = {"query.bibliographic": query.text, "rows": rows}
+    if query.filters.get("filter"):
+        params["filter"] = query.filters["filter"]
+    return params
+
+
+def _get_page(
+    session: requests.Session, url: str, params: dict[str, Any]
+) -> tuple[str, bytes, ParsedPage]:
+    """GET one page; re-request a 200 whose body is truncated or HTML, then give up loudly."""
+    for attempt in range(1, PAGE_ATTEMPTS + 1):
+        response = session.get(url, params=params)
+        shown = redact_url(response.url)
+        try:
+            return shown, response.content, parse_page(response.content)
+        except BadResponse as exc:
+            if attempt == PAGE_ATTEMPTS:
+                raise BadResponse(f"{exc} (at {shown})", source=NAME, url=shown) from None
+            log.warning("crossref: bad page at %s, retrying: %s", shown, exc)
+    raise AssertionError("unreachable")
+
+
+def _chain(
+    session: requests.Session,
+    url: str,
+    params: dict[str, Any],
+    cursor: str,
+    seen: set[str],
+    cap: int | None,
+) -> Iterator[FetchedPage]:
+    """Follow one cursor chain, yielding pages of works not in ``seen`` (updated in place)."""
+    while cap is None or len(seen) < cap:
+        shown, body, parsed = _get_page(session, url, {**params, "cursor": cursor})
+        fresh = [item for item in parsed.items if _doi_key(item) not in seen]
+        seen.update(_doi_key(item) for item in fresh)
+        page = ParsedPage(fresh, parsed.total, parsed.next_token)
+        if fresh or not parsed.items:
+            yield FetchedPage(url=shown, body=body, parsed=page, token=cursor)
+        if len(parsed.items) < params["rows"] or not parsed.next_token:
+            return
+        cursor = parsed.next_token
+
+
+def fetch(
+    session: requests.Session,
+    query: Query,
+    *,
+    base_url: str,
+    start_token: str | None = None,
+    max_records: int | None = None,
+) -> Iterator[FetchedPage]:
+    """Yield cursor pages from ``start_token`` (default ``*``) until the end or the cap."""
+    cap = _cap(query, max_records)
+    params = _request_params(query, min(ROWS, cap) if cap else ROWS)
+    url = f"{base_url}/works"
+    seen: set[str] = set()
+    total: int | None = None
+    for restart in range(CHAIN_RESTARTS + 1):
+        cursor = (start_token or "*") if restart == 0 else "*"
+        for page in _chain(session, url, params, cursor, seen, cap):
+            total = page.parsed.total if page.parsed.total is not None else total
+            yield page
+        expected = min(x for x in (total, cap) if x is not None) if total is not None else None
+        if expected is None or len(seen) >= expected or cursor != "*":
+            return
+        log.warning(
+            "crossref: %s of %s works for %r; a page was lost mid-chain, restarting from '*'",
+            len(seen),
+            expected,
+            query.text,
+        )
+    log.warning("crossref: still %s of %s works for %r", len(seen), expected, query.text)
+
+
+def _doi_key(item: dict[str, Any]) -> str:
+    return str(item.get("DOI", "")).lower()
+
+
+def parse_page(body: bytes) -> ParsedPage:
+    """A ``work-list`` page (or a singleton ``work``); Crossref error payloads raise."""
+    data = decode_json(body, NAME)
+    if not isinstance(data, dict) or "message" not in data:
+        raise BadResponse(f"{NAME}: unexpected payload: {body[:120]!r}", source=NAME)
+    message, kind = data["message"], data.get("message-type")
+    if data.get("status") != "ok" or not isinstance(message, dict):
+        raise BadResponse(f"{NAME}: API error ({kind}): {message}", source=NAME)
+    if kind == "work":
+        return ParsedPage([message], 1, None)
+    if kind != "work-list":
+        raise BadResponse(f"{NAME}: unexpected message-type {kind!r}", source=NAME)
+    return ParsedPage(
+        list(message.get("items", [])), message.get("total-results"), message.get("next-cursor")
+    )
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else (value or None)
+
+
+def _year(item: dict[str, Any]) -> int | None:
+    for key in ("issued", "published", "published-print", "published-online", "created"):
+        parts = (item.get(key) or {}).get("date-parts") or [[None]]
+        if parts and parts[0] and parts[0][0]:
+            return int(parts[0][0])
+    return None
+
+
+def _author(person: dict[str, Any]) -> str | None:
+    family, given = person.get("family"), person.get("given")
+    if family and given:
+        return f"{family}, {given}"
+    return family or person.get("name") or given
+
+
+def _flags(item: dict[str, Any]) -> list[str]:
+    """Retraction/erratum/preprint flags from ``update-to``, ``updated-by``, type, relation."""
+    flags = set()
+    notice = {"retraction": "retraction_notice", "withdrawal": "withdrawn"}
+    for update in item.get("update-to") or []:
+        kind = str(update.get("type", "")).lower()
+        flags.add(notice.get(kind, "erratum" if kind in {"correction", "erratum"} else ""))
+    for update in item.get("updated-by") or []:
+        kind = str(update.get("type", "")).lower()
+        flags.add({"retraction": "retracted", "withdrawal": "withdrawn"}.get(kind, ""))
+    if item.get("type") == "posted-content":  # preprint servers and repositories
+        flags.add("preprint")
+    if (item.get("relation") or {}).get("is-preprint-of"):
+        flags.add("preprint")
+    return sorted(flags - {""})
+
+
+def to_record(item: dict[str, Any]) -> Record:
+    """Map one Crossref work to a Record (JATS in the abstract is stripped by Record)."""
+    title, subtitle = _first(item.get("title")), _first(item.get("subtitle"))
+    if title and subtitle and subtitle.lower() not in title.lower():
+        title = f"{title}: {subtitle}"
+    return Record(
+        source=NAME,
+        source_id=_doi_key(item),
+        doi=item.get("DOI"),
+        title=title,
+        abstract=item.get("abstract"),
+        authors=[a for a in map(_author, item.get("author") or []) if a],
+        year=_year(item),
+        venue=_first(item.get("container-title")),
+        volume=item.get("volume"),
+        issue=item.get("issue"),
+        pages=item.get("page"),
+        language=item.get("language"),
+        publication_type=item.get("type"),
+        keywords=item.get("subject") or [],
+        flags=_flags(item),
+        url=item.get("URL"),
+    )
