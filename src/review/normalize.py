@@ -16,6 +16,12 @@ _DOI_PREFIX = re.compile(
 )
 _DOI_SHAPE = re.compile(r"^10\.\d{3,9}/\S+$")
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+# Block-level tags separate words; inline ones (i, sup, sub, jats:italic) must not: H<sub>2</sub>O.
+_BLOCK_TAG = re.compile(
+    r"</?(?:[\w-]+:)?(?:p|br|div|h[1-6]|li|ul|ol|title|sec|tr|td|th|table|abstract|list-item|"
+    r"label|caption|break)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 _JATS_ABSTRACT_HEADING = re.compile(
     r"<(jats:)?title>\s*(abstract|summary)\s*</(jats:)?title>", re.IGNORECASE
 )
@@ -47,7 +53,8 @@ def normalize_doi(value: Any) -> str | None:
 
 def _strip_once(text: str) -> str:
     text = _JATS_ABSTRACT_HEADING.sub(" ", text)
-    text = _TAG.sub(" ", text)
+    text = _BLOCK_TAG.sub(" ", text)
+    text = _TAG.sub("", text)
     text = html.unescape(text)
     return collapse_whitespace(text)
 

@@ -1,0 +1,136 @@
+"""Store: migrations, refusal of newer schemas, locks, idempotent upserts, CLI compatibility."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from review import store
+from review.errors import DatabaseLocked, SchemaTooNew, StoreError
+from review.record import Record
+
+
+def _records(n: int, title: str = "Title") -> list[Record]:
+    return [Record(source="t", source_id=str(i), title=f"{title} {i}", year=2000) for i in range(n)]
+
+
+def test_migrations_create_every_table(tmp_path: Path) -> None:
+    with store.open_store(tmp_path / "e.duckdb") as con:
+        found = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        tables = {row[0] for row in found}
+        version = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    assert {"records", "works", "decisions", "searches", "runs", "pages", "record_hits"} <= tables
+    assert version and version[0] == store.migrations()[-1][0]
+
+
+def test_reopening_does_not_reapply(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    store.connect(db).close()
+    with store.open_store(db) as con:
+        rows = con.execute("SELECT count(*) FROM schema_version").fetchone()
+    assert rows and rows[0] == len(store.migrations())
+
+
+def test_newer_schema_refused(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    with store.open_store(db) as con:
+        con.execute("INSERT INTO schema_version VALUES (999, '999_future.sql', now())")
+    with pytest.raises(SchemaTooNew, match="newer than this review"):
+        store.connect(db)
+
+
+def test_older_file_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    with store.open_store(db) as con:  # simulate a file written before the later migrations
+        con.execute("DELETE FROM schema_version WHERE version > 1")
+        for table in ("dedupe_overrides",):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    if len(store.migrations()) == 1:
+        pytest.skip("only one migration exists")
+    with store.open_store(db) as con:
+        rows = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    assert rows and rows[0] == store.migrations()[-1][0]
+
+
+def test_unwritable_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the database folder"):
+        store.connect(blocker / "sub" / "e.duckdb")
+
+
+def test_upsert_is_idempotent_and_keeps_first_seen(tmp_path: Path) -> None:
+    with store.open_store(tmp_path / "e.duckdb") as con:
+        assert store.upsert_records(con, _records(50)) == store.UpsertResult(50, 0, 0)
+        seen = con.execute("SELECT first_seen_at FROM records WHERE record_id = 't:3'").fetchone()
+        assert store.upsert_records(con, _records(50)) == store.UpsertResult(0, 0, 50)
+        changed = _records(50)
+        changed[3] = Record(source="t", source_id="3", title="New title")
+        assert store.upsert_records(con, changed) == store.UpsertResult(0, 1, 49)
+        row = con.execute(
+            "SELECT title, first_seen_at FROM records WHERE record_id = 't:3'"
+        ).fetchone()
+    assert row == ("New title", seen[0] if seen else None)
+
+
+def test_failed_upsert_writes_nothing(tmp_path: Path) -> None:
+    with store.open_store(tmp_path / "e.duckdb") as con:
+        with pytest.raises(RuntimeError), store.transaction(con):
+            store.upsert_records(con, _records(5), own_transaction=False)
+            raise RuntimeError("crash mid-write")
+        count = con.execute("SELECT count(*) FROM records").fetchone()
+    assert count == (0,)
+
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("ready", flush=True)
+time.sleep(30)
+"""
+
+
+def test_locked_database_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    store.connect(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(DatabaseLocked, match="in use by another process"):
+            store.connect(db, wait_seconds=0.5)
+    finally:
+        holder.kill()
+        holder.wait()
+    store.connect(db, wait_seconds=5).close()
+
+
+def test_snapshot_is_a_readable_copy(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    with store.open_store(db) as con:
+        store.upsert_records(con, _records(3))
+    snapshot = store.publish_snapshot(db)
+    with store.open_store(snapshot, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM records").fetchone() == (3,)
+
+
+def test_duckdb_cli_from_pypi_opens_the_file(tmp_path: Path) -> None:
+    cli = shutil.which("duckdb", path=os.path.dirname(sys.executable)) or shutil.which("duckdb")
+    if cli is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("duckdb-cli is a dev dependency and must be installed in CI")
+        pytest.skip("duckdb-cli not installed (pip install duckdb-cli)")
+    db = tmp_path / "e.duckdb"
+    with store.open_store(db) as con:
+        store.upsert_records(con, _records(7))
+    out = subprocess.run(
+        [cli, "-csv", "-noheader", str(db), "-c", "SELECT count(*) FROM records"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert out.stdout.strip() == "7"
