@@ -20,7 +20,11 @@ __all__ = ["FORMATS", "BadRow", "ImportResult", "guess_format", "read_file"]
 
 FORMATS = ("ris", "bibtex", "csv")
 _EXTENSIONS = {
-    ".ris": "ris", ".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".tsv": "tsv",
+    ".ris": "ris",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".csv": "csv",
+    ".tsv": "tsv",
     ".tab": "tsv",
 }
 _ALIASES = {"ris": "ris", "bibtex": "bibtex", "bib": "bibtex", "csv": "csv", "tsv": "tsv"}

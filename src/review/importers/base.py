@@ -93,8 +93,11 @@ def decode(data: bytes, path: Path, *, skip_bad: bool) -> Text:
     (decoding it as 1252 would garble every accent). It fails naming the line, or with
     ``skip_bad`` keeps the bad bytes as surrogates so the parser can quarantine those records.
     """
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
-                          (b"\xfe\xff", "utf-16")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return Text(data.decode(encoding), encoding)
@@ -134,8 +137,7 @@ def content_id(fields: dict[str, Any]) -> str:
     same record keeps its id when the file is re-exported or re-sorted.
     """
     parts = []
-    for key in ("title", "authors", "year", "venue", "volume", "issue", "pages", "doi",
-                "abstract"):
+    for key in ("title", "authors", "year", "venue", "volume", "issue", "pages", "doi", "abstract"):
         value = fields.get(key)
         if isinstance(value, list):
             value = "; ".join(str(item) for item in value)

@@ -39,8 +39,10 @@ def parse(text: Text, collector: Collector) -> None:
     try:
         library = bibtexparser.parse_string(
             text.text,
-            append_middleware=[middlewares.SeparateCoAuthors(),
-                               middlewares.LatexDecodingMiddleware()],
+            append_middleware=[
+                middlewares.SeparateCoAuthors(),
+                middlewares.LatexDecodingMiddleware(),
+            ],
         )
     finally:
         logger.setLevel(level)
@@ -48,12 +50,13 @@ def parse(text: Text, collector: Collector) -> None:
         line = (block.start_line or 0) + 1
         if isinstance(block, ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
-            collector.bad(line, f"cannot parse this entry ({reason.strip()}); "
-                          "unbalanced braces or quotes?")
+            collector.bad(
+                line, f"cannot parse this entry ({reason.strip()}); unbalanced braces or quotes?"
+            )
         elif isinstance(block, DuplicateBlockKeyBlock):
             collector.bad(line, f"duplicate entry key {block.key!r}")
         elif isinstance(block, Entry):
-            if text.dirty and SURROGATE.search(block.raw):
+            if text.dirty and SURROGATE.search(block.raw or ""):
                 collector.bad(line, "undecodable bytes in this entry (not UTF-8)")
                 continue
             collector.add(to_fields(block), line)
@@ -71,8 +74,7 @@ def _get(entry: Entry, *keys: str) -> str | None:
 
 def _names(entry: Entry) -> list[str]:
     """Author names with LaTeX decoded (bibtexparser decodes strings, not the split list)."""
-    value: Any = next((f.value for k, f in entry.fields_dict.items() if k.lower() == "author"),
-                      [])
+    value: Any = next((f.value for k, f in entry.fields_dict.items() if k.lower() == "author"), [])
     if isinstance(value, str):
         value = [value]
     return split_authors([_LATEX.latex_to_text(name) for name in value])
@@ -87,8 +89,9 @@ def to_fields(entry: Entry) -> dict[str, Any]:
         "title": _get(entry, "title"),
         "authors": _names(entry),
         "year": _get(entry, "year", "date"),
-        "venue": _get(entry, "journal", "journaltitle", "booktitle", "publisher", "school",
-                      "institution"),
+        "venue": _get(
+            entry, "journal", "journaltitle", "booktitle", "publisher", "school", "institution"
+        ),
         "volume": clean_number(_get(entry, "volume")),
         "issue": clean_number(_get(entry, "number", "issue")),
         "pages": pages.replace("–", "-").replace("--", "-") if pages else None,

@@ -107,8 +107,11 @@ def _inside(
     """Add a tag line, or a continuation line to the last tag; flag malformed tag lines."""
     if tag is None and _ALMOST_TAG.match(line):
         if not record.bad:
-            collector.bad(number, f"malformed tag line {line.strip()[:60]!r} (a tag is two "
-                          "capitals or digits, two spaces, '-', a space)")
+            collector.bad(
+                number,
+                f"malformed tag line {line.strip()[:60]!r} (a tag is two "
+                "capitals or digits, two spaces, '-', a space)",
+            )
         record.bad = True
         return
     if tag is None:
@@ -143,8 +146,14 @@ def to_fields(data: dict[str, Any]) -> dict[str, Any]:
         "title": _first(data, "primary_title", "title", "translated_title"),
         "authors": split_authors(authors),
         "year": _first(data, "year", "publication_year", "date"),
-        "venue": _first(data, "alternate_title3", "secondary_title", "journal_name",
-                        "alternate_title2", "alternate_title1"),
+        "venue": _first(
+            data,
+            "alternate_title3",
+            "secondary_title",
+            "journal_name",
+            "alternate_title2",
+            "alternate_title1",
+        ),
         "volume": clean_number(_first(data, "volume")),
         "issue": clean_number(_first(data, "number")),
         "pages": join_pages(_first(data, "start_page"), _first(data, "end_page"))

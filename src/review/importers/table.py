@@ -33,14 +33,42 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 # Canonical field -> header names (normalised), best first.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "key", "covidence #", "ut unique wos id", "ut", "eid", "accession number",
-           "record id", "refid", "ref id", "rec number"),
+    "id": (
+        "id",
+        "key",
+        "covidence #",
+        "ut unique wos id",
+        "ut",
+        "eid",
+        "accession number",
+        "record id",
+        "refid",
+        "ref id",
+        "rec number",
+    ),
     "title": ("title", "article title", "document title", "primary title", "ti"),
     "authors": ("author", "authors", "au", "author full names", "af", "author names"),
-    "year": ("year", "publication year", "published year", "py", "pubyear", "date",
-             "publication date"),
-    "venue": ("journal", "source title", "journal title", "publication title", "booktitle",
-              "secondary title", "journal book", "journal name", "so", "publication name"),
+    "year": (
+        "year",
+        "publication year",
+        "published year",
+        "py",
+        "pubyear",
+        "date",
+        "publication date",
+    ),
+    "venue": (
+        "journal",
+        "source title",
+        "journal title",
+        "publication title",
+        "booktitle",
+        "secondary title",
+        "journal book",
+        "journal name",
+        "so",
+        "publication name",
+    ),
     "volume": ("volume", "vl"),
     "issue": ("number", "issue", "is"),
     "pages": ("pages", "page", "page range"),
@@ -52,17 +80,43 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "pmid": ("pmid", "pubmed id", "pm", "medline pmid"),
     "pmcid": ("pmcid", "pmc id"),
     "language": ("language", "language of original document", "la"),
-    "type": ("entrytype", "document type", "dt", "publication type", "item type", "type",
-             "reference type", "pt"),
-    "keywords": ("keywords", "author keywords", "de", "index keywords", "manual tags",
-                 "mesh terms"),
+    "type": (
+        "entrytype",
+        "document type",
+        "dt",
+        "publication type",
+        "item type",
+        "type",
+        "reference type",
+        "pt",
+    ),
+    "keywords": (
+        "keywords",
+        "author keywords",
+        "de",
+        "index keywords",
+        "manual tags",
+        "mesh terms",
+    ),
     "url": ("url", "link", "urls"),
 }
 WOS_TAGS: dict[str, tuple[str, ...]] = {
-    "id": ("ut",), "title": ("ti",), "authors": ("au", "af"), "year": ("py",),
-    "venue": ("so",), "volume": ("vl",), "issue": ("is",), "start_page": ("bp",),
-    "end_page": ("ep",), "article_number": ("ar",), "abstract": ("ab",), "doi": ("di",),
-    "pmid": ("pm",), "language": ("la",), "type": ("dt", "pt"), "keywords": ("de",),
+    "id": ("ut",),
+    "title": ("ti",),
+    "authors": ("au", "af"),
+    "year": ("py",),
+    "venue": ("so",),
+    "volume": ("vl",),
+    "issue": ("is",),
+    "start_page": ("bp",),
+    "end_page": ("ep",),
+    "article_number": ("ar",),
+    "abstract": ("ab",),
+    "doi": ("di",),
+    "pmid": ("pm",),
+    "language": ("la",),
+    "type": ("dt", "pt"),
+    "keywords": ("de",),
 }
 _HEADER_KEY = re.compile(r"[^a-z0-9#]+")
 _DELIMITERS = (",", ";", "\t", "|")
@@ -140,8 +194,11 @@ def _rows(
             if len(row) > width and not any(cell.strip() for cell in row[width:]):
                 row = row[:width]
             else:
-                collector.bad(line, f"row has {len(row)} fields, the header has {width} "
-                              "(a stray delimiter or an unclosed quote?)")
+                collector.bad(
+                    line,
+                    f"row has {len(row)} fields, the header has {width} "
+                    "(a stray delimiter or an unclosed quote?)",
+                )
                 continue
         if dirty and SURROGATE.search("".join(row)):
             collector.bad(line, "undecodable bytes in this row (not UTF-8)")
