@@ -220,7 +220,9 @@ def upsert_table(
     Pass ``own_transaction=False`` to make it part of the caller's transaction.
     """
     cols = ", ".join(RECORD_COLUMNS)
-    con.register("_incoming", incoming)
+    # Read by DuckDB's replacement scan: register() refuses to run while the caller still
+    # holds a partly fetched result on this connection.
+    _incoming = incoming
     if own_transaction:
         con.execute("BEGIN")
     try:
@@ -242,7 +244,6 @@ def upsert_table(
             con.execute("ROLLBACK")
         raise
     finally:
-        con.unregister("_incoming")
         con.execute("DROP TABLE IF EXISTS _staged; DROP TABLE IF EXISTS _changed")
     inserted, changed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
     return UpsertResult(inserted, changed - inserted, incoming.num_rows - changed)
@@ -252,14 +253,8 @@ def add_hits(con: duckdb.DuckDBPyConnection, search_id: str, record_ids: Sequenc
     """Remember that ``search_id`` found these records (idempotent)."""
     if not record_ids:
         return
-    hits = pa.table({"search_id": [search_id] * len(record_ids), "record_id": list(record_ids)})
-    con.register("_hits", hits)
-    try:
-        con.execute(
-            "INSERT OR IGNORE INTO record_hits SELECT DISTINCT search_id, record_id FROM _hits"
-        )
-    finally:
-        con.unregister("_hits")
+    _hits = pa.table({"search_id": [search_id] * len(record_ids), "record_id": list(record_ids)})
+    con.execute("INSERT OR IGNORE INTO record_hits SELECT DISTINCT search_id, record_id FROM _hits")
 
 
 def snapshot_path(db: Path | str) -> Path:
