@@ -61,8 +61,8 @@ def _records(text: str, collector: Collector) -> Iterator[tuple[int, dict[str, A
     """Yield (start line, rispy dict) per complete record; report broken structure."""
     parser = RisParser()
     record: _Record | None = None
-    number = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r").lstrip("\ufeff")
         tag, content = parser.parse_line(line)
         if tag is not None and not _TAG_LINE.match(line):
@@ -80,7 +80,8 @@ def _records(text: str, collector: Collector) -> Iterator[tuple[int, dict[str, A
         else:
             _inside(parser, record, line, tag, content, number, collector)
     if record is not None:
-        collector.bad(record.line, f"record has no 'ER  -' end tag (file ends at line {number})")
+        last = len(lines) - (lines[-1] == "")
+        collector.bad(record.line, f"record has no 'ER  -' end tag (file ends at line {last})")
 
 
 def _outside(
