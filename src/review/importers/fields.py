@@ -107,10 +107,16 @@ FLAG_FOR_TYPE = {"erratum": "erratum", "preprint": "preprint"}
 
 
 def cell(value: Any) -> str | None:
-    """Trim a raw value; empty strings and Excel error values become None."""
+    """Trim a raw value; an empty string becomes None."""
     if value is None:
         return None
     text = str(value).strip()
+    return text or None
+
+
+def sheet_cell(value: str) -> str | None:
+    """``cell`` for spreadsheet exports, where Excel error values (``#NAME?``) mean empty."""
+    text = value.strip()
     if not text or text in EXCEL_ERRORS:
         return None
     return text

@@ -19,11 +19,11 @@ from review.errors import InputFileError
 from review.importers.authors import split_authors
 from review.importers.base import SURROGATE, Collector, Text
 from review.importers.fields import (
-    cell,
     clean_number,
     join_pages,
     map_type,
     pick_doi,
+    sheet_cell,
     split_keywords,
     type_flags,
 )
@@ -208,7 +208,7 @@ def _rows(
 
 def row_fields(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
     """Map one row to Record fields (plus ``id``), cleaning values as exports need."""
-    value = {field: cell(row[index]) for field, index in columns.items()}
+    value = {field: sheet_cell(row[index]) for field, index in columns.items()}
     url = value.get("url")
     pmid = value.get("pmid")
     pmid_digits = re.search(r"\d+", pmid) if pmid else None
