@@ -126,7 +126,9 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_ragged_row_fails_with_line_and_imports_nothing(tmp_path):
-    path = _write(tmp_path, "ragged.csv", b'ID,title,year\na,One,2020\nb,Two,2021,extra\nc,"Three",2022\n')
+    path = _write(
+        tmp_path, "ragged.csv", b'ID,title,year\na,One,2020\nb,Two,2021,extra\nc,"Three",2022\n'
+    )
     with pytest.raises(InputFileError, match=r"ragged\.csv:3: row has 4 fields, the header has 3"):
         read_file(path)
     result = read_file(path, skip_bad=True)
@@ -164,7 +166,9 @@ def test_undecodable_bytes_fail_with_line_or_are_quarantined(tmp_path):
 
 def test_duplicate_own_ids_are_bad_rows(tmp_path):
     path = _write(tmp_path, "dup.csv", b"ID,title\na,One\na,Other\n")
-    with pytest.raises(InputFileError, match=r"dup\.csv:3: duplicate record id 'a' \(first on line 2\)"):
+    with pytest.raises(
+        InputFileError, match=r"dup\.csv:3: duplicate record id 'a' \(first on line 2\)"
+    ):
         read_file(path)
 
 
@@ -172,7 +176,9 @@ def test_gzipped_csv_reads_like_the_plain_file():
     plain = read_file(FIXTURES / "bibtex_names.csv").records
     packed = read_file(FIXTURES / "bibtex_names_copy.csv.gz").records
     drop = {"retrieved_at", "source"}
-    assert [r.model_dump(exclude=drop) for r in packed] == [r.model_dump(exclude=drop) for r in plain]
+    assert [r.model_dump(exclude=drop) for r in packed] == [
+        r.model_dump(exclude=drop) for r in plain
+    ]
 
 
 @pytest.mark.shared

@@ -1,4 +1,4 @@
-"""RIS imports: the Embase, Ovid PsycINFO, Scopus and Web of Science flavours, failures, round trip."""
+"""RIS imports: Embase, Ovid PsycINFO, Scopus and Web of Science flavours; failures; round trip."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
          {"pmid": "38580657", "pages": "2864", "venue": "Labour Economics"}),
         ("wos.ris", ["WOS:000282053100002", "WOS:000387978600002"],
          ["journal-article", "journal-article"],
-         {"year": 2010, "venue": "PLOS ONE", "pages": "e12292", "authors": ["Sampson, SD", "Loewen, MA"]}),
+         {"year": 2010, "venue": "PLOS ONE", "pages": "e12292",
+          "authors": ["Sampson, SD", "Loewen, MA"]}),
     ],
 )  # fmt: skip
 def test_flavours(name, ids, types, first):
@@ -121,7 +122,8 @@ _TITLES = st.text(
 @given(titles=st.lists(_TITLES, min_size=1, max_size=4))
 def test_any_titles_survive_writer_then_reader(tmp_path_factory, titles):
     entries = [
-        {"type_of_reference": "JOUR", "id": f"t{i}", "title": title} for i, title in enumerate(titles)
+        {"type_of_reference": "JOUR", "id": f"t{i}", "title": title}
+        for i, title in enumerate(titles)
     ]
     path = tmp_path_factory.mktemp("ris") / "titles.ris"
     path.write_text(rispy.dumps(entries), encoding="utf-8")

@@ -10,6 +10,7 @@ the record's own id.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import bibtexparser
@@ -28,7 +29,18 @@ from review.importers.fields import (
     type_flags,
 )
 
-_LATEX = LatexNodes2Text()
+_LATEX = LatexNodes2Text(math_mode="text")
+_LATEX_SIGNS = re.compile(r"[\\{}$~&%]")
+# Bare & % # are common in exports ("Taylor & Francis", "50% of"); to LaTeX they are a column
+# separator, a comment (dropping the rest of the field) and a parameter, so escape them first.
+_BARE_SPECIALS = re.compile(r"(?<!\\)([&%#])")
+
+
+def latex_to_text(value: str) -> str:
+    """Decode LaTeX (``M{\\"u}ller`` -> ``Müller``) keeping bare ``&``, ``%`` and ``#``."""
+    if not _LATEX_SIGNS.search(value):
+        return value
+    return str(_LATEX.latex_to_text(_BARE_SPECIALS.sub(r"\\\1", value)))
 
 
 def parse(text: Text, collector: Collector) -> None:
@@ -39,22 +51,19 @@ def parse(text: Text, collector: Collector) -> None:
     try:
         library = bibtexparser.parse_string(
             text.text,
-            append_middleware=[
-                middlewares.SeparateCoAuthors(),
-                middlewares.LatexDecodingMiddleware(),
-            ],
+            append_middleware=[middlewares.SeparateCoAuthors()],
         )
     finally:
         logger.setLevel(level)
     for block in sorted(library.blocks, key=lambda block: block.start_line or 0):
         line = (block.start_line or 0) + 1
-        if isinstance(block, ParsingFailedBlock):
+        if isinstance(block, DuplicateBlockKeyBlock):  # a subclass of ParsingFailedBlock
+            collector.bad(line, f"duplicate entry key {block.key!r}")
+        elif isinstance(block, ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             collector.bad(
                 line, f"cannot parse this entry ({reason.strip()}); unbalanced braces or quotes?"
             )
-        elif isinstance(block, DuplicateBlockKeyBlock):
-            collector.bad(line, f"duplicate entry key {block.key!r}")
         elif isinstance(block, Entry):
             if text.dirty and SURROGATE.search(block.raw or ""):
                 collector.bad(line, "undecodable bytes in this entry (not UTF-8)")
@@ -67,17 +76,18 @@ def _get(entry: Entry, *keys: str) -> str | None:
     fields = {key.lower(): field.value for key, field in entry.fields_dict.items()}
     for key in keys:
         value = fields.get(key)
-        if isinstance(value, str) and cell(value):
-            return cell(value)
+        text = cell(value) if isinstance(value, str) else None
+        if text:
+            return cell(latex_to_text(text))
     return None
 
 
 def _names(entry: Entry) -> list[str]:
-    """Author names with LaTeX decoded (bibtexparser decodes strings, not the split list)."""
+    """Author names, split by bibtexparser (brace-aware), with LaTeX decoded."""
     value: Any = next((f.value for k, f in entry.fields_dict.items() if k.lower() == "author"), [])
     if isinstance(value, str):
         value = [value]
-    return split_authors([_LATEX.latex_to_text(name) for name in value])
+    return split_authors([latex_to_text(name) for name in value])
 
 
 def to_fields(entry: Entry) -> dict[str, Any]:
