@@ -14,9 +14,10 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from review.errors import ProtocolError, UsageError
+from review.screening.rules import RuleSet, expand_includes
 
 SOURCE_NAMES = ("openalex", "crossref", "pubmed", "europepmc", "semanticscholar", "eric")
 Review = Literal["crime", "school", "labour", "wellbeing"]
@@ -80,7 +81,7 @@ class Protocol(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["en", "da", "sv", "no", "de"])
     sources: list[str] = Field(default_factory=lambda: list(SOURCE_NAMES))
     search: SearchSpec
-    rules: dict[str, Any] = Field(default_factory=dict, description="screening rule set")
+    rules: RuleSet | None = Field(default=None, description="screening rule set (see screening)")
 
     @field_validator("sources")
     @classmethod
@@ -90,11 +91,19 @@ class Protocol(BaseModel):
             raise ValueError(f"unknown source(s) {unknown}; known: {list(SOURCE_NAMES)}")
         return value
 
+    @model_validator(mode="after")
+    def _rule_languages(self) -> Protocol:
+        """The prescreen's languages default to the protocol's, and are then hashed with it."""
+        if self.rules is not None and self.rules.prescreen.languages is None:
+            self.rules.prescreen.languages = list(self.languages)
+        return self
+
     @property
     def rule_version(self) -> str:
-        """Short hash of the rules: decisions store it, and a change triggers re-screening."""
-        canonical = json.dumps(self.rules, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+        """Short hash of the canonical rules: decisions store it; a change triggers re-screening."""
+        if self.rules is not None:
+            return self.rules.version()
+        return hashlib.sha256(json.dumps({}).encode()).hexdigest()[:12]
 
 
 def protocols_dir() -> Path:
@@ -130,6 +139,7 @@ def load_protocol_file(path: Path) -> Protocol:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"{path}: cannot read: {exc}") from None
     data.setdefault("name", path.stem)
+    data = expand_includes(data, path)
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,33 @@
+"""``review screen``: apply the protocols' rules to works not yet screened under them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from review import store
+from review.protocol import load_protocols
+from review.screening import run as screen_works
+
+NAME = "screen"
+HELP = "apply the protocols' screening rules to works not yet screened under the current rules"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the screen command's arguments."""
+    parser.add_argument(
+        "--protocol",
+        action="append",
+        metavar="P",
+        help="protocol to screen under (repeatable; default all)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Screen, then print one line per protocol with the counts written."""
+    protocols = load_protocols(args.protocol)
+    with store.open_store(getattr(args, "db", None)) as con:
+        summary = screen_works(con, protocols)
+    for line in summary.lines():
+        print(f"review screen: {line}", file=sys.stderr)
+    return 0

@@ -1,0 +1,185 @@
+"""Screen one work under one rule set: a pure function from metadata and text to a decision.
+
+Order: metadata prescreen (final exclusions, caps at uncertain), noise guard, concept ladder,
+then secondary-evidence and protocol checks. The ladder is the methodology (see
+``data/protocols/rules/common.toml``); the terms it reads are data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from review.screening.matcher import Hit, Matcher
+from review.screening.prescreen import Meta, prescreen
+from review.screening.rules import RuleSet
+from review.screening.terms import tokenize
+
+TOPICAL = (
+    "setting", "target_group", "intervention", "intervention_generic", "area_initiative",
+    "mobility", "outcome", "physical",
+)  # fmt: skip
+
+
+CONDITIONAL = frozenset({"area_initiative", "mobility", "intervention_generic"})
+
+
+@dataclass(frozen=True)
+class Work:
+    """What screening reads of a work."""
+
+    title: str | None = None
+    abstract: str | None = None
+    keywords: Sequence[str] = ()
+    language: str | None = None
+    year: int | None = None
+    publication_type: str | None = None
+    flags: Sequence[str] = ()
+    venue: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A rule decision: include | uncertain | exclude, reason codes and the matched terms."""
+
+    decision: str
+    reasons: tuple[str, ...]
+    matches: tuple[dict[str, str], ...] = field(default=())
+    rule_version: str = ""
+
+
+class CompiledRules:
+    """A rule set with its term lists compiled once (the expensive part)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        """Compile the blocks and the noise rules' term lists into one matcher."""
+        self.rules = rules
+        self.version = rules.version()
+        lists: dict[str, list[str]] = {name: b.terms for name, b in rules.blocks.items()}
+        self.fields: dict[str, set[str]] = {n: set(b.fields) for n, b in rules.blocks.items()}
+        self.min_weight = {name: b.min_weight for name, b in rules.blocks.items()}
+        for name, rule in rules.noise.items():
+            for key, terms in ((f"noise:{name}", rule.terms), (f"with:{name}", rule.with_terms)):
+                lists[key] = terms
+                self.fields[key] = set(rule.fields)
+                self.min_weight[key] = rule.min_weight if key.startswith("noise:") else 1.0
+        self.fields["secondary_venue"] = {"venue"}
+        self.matcher = Matcher(lists, rules.phrase_gap)
+        weights = rules.fields
+        self.weight = {"title": weights.title, "abstract": weights.abstract,
+                       "keywords": weights.keywords, "venue": 1.0}  # fmt: skip
+
+    def present(self, hits: list[Hit]) -> tuple[list[Hit], set[str]]:
+        """Hits in the fields each block allows, and the blocks reaching their weight."""
+        kept = [hit for hit in hits if hit.field in self.fields.get(hit.block, ())]
+        score: dict[str, float] = {}
+        for hit in kept:
+            score[hit.block] = score.get(hit.block, 0.0) + self.weight[hit.field]
+        return kept, {block for block, value in score.items() if value >= self.min_weight[block]}
+
+
+_COMPILED: dict[int, tuple[RuleSet, CompiledRules]] = {}
+
+
+def compiled(rules: RuleSet) -> CompiledRules:
+    """The compiled form of a rule set, cached per rule-set object."""
+    entry = _COMPILED.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = (rules, CompiledRules(rules))
+        _COMPILED[id(rules)] = entry
+    return entry[1]
+
+
+def _noise(rules: RuleSet, present: set[str]) -> tuple[str | None, list[str]]:
+    caps: list[str] = []
+    for name, rule in rules.noise.items():
+        fired = f"noise:{name}" in present and (not rule.with_terms or f"with:{name}" in present)
+        if not fired or any(block in present for block in rule.unless):
+            continue
+        if rule.action == "exclude":
+            return rule.reason or f"E-DOMAIN:{name}", caps
+        caps.append(rule.reason or f"U-DOMAIN:{name}")
+    return None, caps
+
+
+def ladder(present: set[str], has_abstract: bool) -> tuple[str, str]:
+    """The concept decision for one review: (decision, reason code)."""
+    outcome = "outcome" in present
+    # Area initiatives, mobility programmes and generic words are this review's intervention
+    # only when its outcome is there too (an NDC health evaluation is no crime study).
+    inter = "intervention" in present or (outcome and bool(present & CONDITIONAL))
+    place = bool(present & {"setting", "area_initiative"}) or (
+        "target_group" in present and outcome
+    )
+    design = "design_plus" in present
+    topical = bool(present.intersection(TOPICAL))
+    if not has_abstract:
+        return ("uncertain", "U-NOABS") if topical else ("exclude", "E-OFF-TOPIC")
+    steps = (
+        (inter and place and design, "include", "I-PICOS"),
+        (inter and place and "design_minus" in present, "exclude", "E-DESIGN"),
+        (inter and place, "uncertain", "U-DESIGN-NOT-STATED"),
+        (inter and design, "uncertain", "U-CONTEXT"),
+        (inter and outcome, "uncertain", "U-PARTIAL"),
+        ("setting" in present and design and outcome, "uncertain", "U-INTERVENTION-UNCLEAR"),
+        ("physical" in present and not inter, "exclude", "E-PHYSICAL"),
+        (inter, "exclude", "E-INSUFFICIENT"),
+        (topical, "exclude", "E-NO-INTERVENTION"),
+    )
+    return next(((d, code) for ok, d, code in steps if ok), ("exclude", "E-OFF-TOPIC"))
+
+
+def _fields(work: Work) -> dict[str, tuple[str, ...]]:
+    return {
+        "title": tokenize(work.title or ""),
+        "abstract": tokenize(work.abstract or ""),
+        "keywords": tokenize(" ; ".join(work.keywords)),
+        "venue": tokenize(work.venue or ""),
+    }
+
+
+def _matches(hits: list[Hit], meta: Meta) -> tuple[dict[str, str], ...]:
+    found = [{"block": h.block, "term": h.term, "field": h.field} for h in hits]
+    return tuple(found + [dict(fact) for fact in meta.facts])
+
+
+def screen(rules: RuleSet, work: Work) -> Decision:
+    """Decide one work under one rule set (pure: same input and rules, same decision)."""
+    rule_set = compiled(rules)
+    hits, present = rule_set.present(rule_set.matcher.hits(_fields(work)))
+    meta = prescreen(rules.prescreen, work.title, work.abstract, work.language, work.year,
+                     work.publication_type, work.flags)  # fmt: skip
+    matches = _matches(hits, meta)
+    tags = [*meta.tags, *(["T-MOBILITY"] if "mobility" in present else [])]
+    if meta.exclude:
+        return Decision("exclude", (meta.exclude, *tags), matches, rule_set.version)
+    noise_exclude, caps = _noise(rules, present)
+    if noise_exclude:
+        return Decision("exclude", (noise_exclude, *tags), matches, rule_set.version)
+    has_abstract = len((work.abstract or "").strip()) >= rules.prescreen.min_abstract_chars
+    decision, code = ladder(present, has_abstract)
+    if decision != "exclude":
+        if present & {"secondary", "secondary_venue"}:
+            return Decision("exclude", ("E-SECONDARY", "T-SEED", *tags), matches, rule_set.version)
+        caps = [*meta.caps, *caps, *(["U-PROTOCOL"] if "protocol_paper" in present else [])]
+        tags += ["T-SEED"] if "U-SECONDARY-TYPE" in caps else []
+        decision = "uncertain" if caps and decision == "include" else decision
+        return Decision(decision, (code, *caps, *tags), matches, rule_set.version)
+    return Decision("exclude", (code, *tags), matches, rule_set.version)
+
+
+def screen_work(
+    rules: RuleSet,
+    *,
+    title: str | None = None,
+    abstract: str | None = None,
+    keywords: Sequence[str] = (),
+    language: str | None = None,
+    year: int | None = None,
+    publication_type: str | None = None,
+    flags: Sequence[str] = (),
+    venue: str | None = None,
+) -> Decision:
+    """Keyword form of ``screen`` for callers holding loose fields rather than a Work."""
+    return screen(rules, Work(title, abstract, tuple(keywords), language, year,
+                              publication_type, tuple(flags), venue))  # fmt: skip
