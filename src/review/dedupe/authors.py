@@ -10,14 +10,24 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# A surname (may contain spaces, hyphens, apostrophes) followed by dotted initials.
-_RUN_TOGETHER = re.compile(
-    r"([A-Z\u00C0-\u024F][\w'\u2019\-]*?[a-z\u00DF-\u024F'](?:[ \-][A-Za-z\u00C0-\u024F'][\w'\-]*?[a-z])*)"
-    r"\s?((?:[A-Z][a-z]?\.\s?-?)+|[A-Z]{1,2}$)"
-)
+# Run-together lists ("Tan A.Schulze A.", "LucasM.MirzaeiF.", "Aminian AliDaigle C. R.",
+# "Reeve TSBabidge WJ") break after an initial's dot, at a lower->upper case change, or
+# where an upper-case run meets a capitalised word.
+_RUN_BREAKS = [
+    re.compile(r"(?<=\.)\s*(?=[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F'\u2019])"),
+    re.compile(r"(?<=[a-z\u00DF-\u024F])(?=[A-Z\u00C0-\u00DE])"),
+    re.compile(r"(?<=[A-Z])(?=[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F])"),
+]
+_RUN_STYLE = re.compile(r"[a-z\u00DF-\u024F](?:\s?[A-Z]\.|[A-Z])|[A-Z]{2}[a-z]")
+_PARTICLES = {"Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "Der", "Den", "Del"}
+_SURNAME_HEAD = re.compile(r"^[^\s]*[a-z\u00DF-\u024F'\u2019]")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
 _SPLIT = re.compile(r"\s*(?:;|\band\b|&|\|)\s*")
 _NOT_LETTER = re.compile(r"[^a-z]+")
+_CORPORATE = re.compile(
+    r"(?i)\b(?:group|consortium|collaborat\w*|committee|investigators|study|trial|network|"
+    r"society|association|organi[sz]ation|council|working|team|writing)\b"
+)
 _UNKNOWN = {"unknown", "anonymous", "anon", "et al", "etal", "nan", "na"}
 
 
@@ -44,13 +54,18 @@ def _surname(name: str) -> str:
 
 def _split_run_together(text: str) -> list[str] | None:
     """Surnames of a run-together string, or None when the string is not in that style."""
-    if "," in text or ";" in text:
+    if "," in text or not _RUN_STYLE.search(text):
         return None
-    found = _RUN_TOGETHER.findall(text)
-    covered = sum(len(a) + len(b) for a, b in found)
-    if len(found) >= 1 and covered >= 0.7 * len(text.replace(" ", "")) - len(found):
-        return [surname for surname, _ in found]
-    return None
+    for pattern in _RUN_BREAKS:
+        text = pattern.sub("|", text)
+    chunks: list[str] = []
+    for chunk in text.split("|"):
+        if chunks and chunks[-1] in _PARTICLES:
+            chunks[-1] += chunk
+        else:
+            chunks.append(chunk.strip())
+    heads = (_SURNAME_HEAD.match(chunk) for chunk in chunks)
+    return [h.group(0) for h in heads if h]
 
 
 def surnames(authors: Iterable[str] | None) -> list[str]:
@@ -60,6 +75,8 @@ def surnames(authors: Iterable[str] | None) -> list[str]:
         for part in _SPLIT.split(entry):
             run = _split_run_together(part)
             for name in run if run is not None else [part]:
+                if _CORPORATE.search(name):
+                    continue
                 key = _ascii(_surname(name) if run is None else name)
                 if key and key not in _UNKNOWN:
                     out.append(key)

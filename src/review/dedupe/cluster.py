@@ -14,6 +14,7 @@ import numpy as np
 from review.dedupe.prepare import Prepared
 
 _SET_FIELDS = ("doi", "pmid", "title_nums", "kind", "venue_kind")
+_KEEP = (*_SET_FIELDS, "doi_exact")
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Clusters:
         self.apart = apart or {}
         self.info: dict[int, _Cluster] = {}
         for i in range(len(self.parent)):
-            values = {k: {p[k][i]} if p[k][i] else set() for k in _SET_FIELDS}
+            values = {k: {p[k][i]} if p[k][i] else set() for k in _KEEP}
             years = {int(p["year"][i])} if p["year"][i] >= 0 else set()
             self.info[i] = _Cluster([i], values, years)
 
@@ -50,7 +51,7 @@ class Clusters:
             va, vb = ca.values[name], cb.values[name]
             if va and vb and len(va | vb) > 1:
                 return True
-        shared_id = bool(ca.values["doi"] & cb.values["doi"]) or bool(
+        shared_id = bool(ca.values["doi_exact"] & cb.values["doi_exact"]) or bool(
             ca.values["pmid"] & cb.values["pmid"]
         )
         years = ca.years | cb.years
@@ -75,7 +76,7 @@ class Clusters:
         ca, cb = self.info[a], self.info.pop(b)
         ca.members += cb.members
         ca.years |= cb.years
-        for name in _SET_FIELDS:
+        for name in _KEEP:
             ca.values[name] |= cb.values[name]
         return True
 

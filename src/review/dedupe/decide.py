@@ -24,13 +24,20 @@ def _known_ge(x: np.ndarray, v: float) -> np.ndarray:
     return ~np.isnan(x) & (x >= v)
 
 
+def identified(f: Features) -> np.ndarray:
+    """Same DOI or PMID; a Cochrane version (.pubN) counts only within a year."""
+    same_version = (f["doi_exact"] == 1) | ((f["doi"] == 1) & (f["year_diff"] <= 1))
+    return same_version | (f["pmid"] == 1)
+
+
 def hard_conflict(f: Features) -> np.ndarray:
     """Pairs that may never merge, whatever else agrees (also used between clusters)."""
-    ident = (f["doi"] == 1) | (f["pmid"] == 1)
+    ident = identified(f)
     return (
         ~f["kind_same"]
         | (f["numbers"] == -1)
         | (f["doi"] == -1)
+        | ((f["doi"] == 1) & (f["doi_exact"] == -1) & (f["year_diff"] >= 2))
         | (f["pmid"] == -1)
         | (f["venue_kind"] == -1)
         | ((f["year_diff"] >= 2) & ~ident)
@@ -47,20 +54,27 @@ def _pages_ok(f: Features) -> np.ndarray:
 
 def sure(f: Features) -> np.ndarray:
     """Pairs with enough agreeing evidence to merge (before the hard-conflict veto)."""
-    ident = (f["doi"] == 1) | (f["pmid"] == 1)
-    authors_ok = _ge(f["authors"], 80) & _ge(f["first_author"], 80)
+    ident = identified(f)
+    authors_ok = _ge(f["authors"], 80) & (_ge(f["first_author"], 80) | _ge(f["authors"], 90))
     authors_good = _known_ge(f["authors"], 90) & _known_ge(f["first_author"], 85)
     venue_ok = _ge(f["venue"], 70)
     venue_known = _known_ge(f["venue"], 70)
     same_year = f["year_diff"] <= 0
     clean = (f["volume"] != -1) & _pages_ok(f) & venue_ok
     place = (f["page"] == 1) & (f["volume"] == 1)
-    by_id = ident & _ge(f["title"], 85) & _ge(f["authors"], 60)
+    # A shared DOI can be a supplement's or an abstract book's: titles, authors and pages
+    # must agree too.
+    by_id = ident & _known_ge(f["title"], 85) & _ge(f["authors"], 60) & _pages_ok(f)
     corroborated = authors_good | (f["page"] == 1) | venue_known
     by_title = _known_ge(f["title"], 95) & authors_ok & same_year & clean & corroborated
+    # Same title, authors, venue, volume and year: a page mismatch is an export error.
+    by_title |= (
+        _known_ge(f["title"], 98) & _known_ge(f["authors"], 95) & same_year
+        & (f["volume"] == 1) & venue_known
+    )  # fmt: skip
     by_fields = _known_ge(f["title"], 90) & authors_good & same_year & clean & place
     by_place = (
-        _known_ge(f["title"], 50) & authors_good & same_year & place & (f["page_end"] == 1)
+        _known_ge(f["title"], 85) & authors_good & same_year & place & (f["page_end"] == 1)
         & venue_known
     )  # fmt: skip
     next_year = (
@@ -88,6 +102,7 @@ def decide(f: Features) -> np.ndarray:
     merge = sure(f) & ~hard
     rel = related(f) & ~merge
     plausible = _known_ge(f["title"], 90) & _ge(f["authors"], 70) & f["kind_same"]
+    plausible |= (f["page"] == 1) & (f["volume"] == 1) & _known_ge(f["authors"], 90)
     plausible &= (f["numbers"] != -1) & ~f["generic"]
     label = np.full(len(hard), DISTINCT, dtype=np.int8)
     label[plausible & ~merge] = QUEUE
@@ -98,5 +113,5 @@ def decide(f: Features) -> np.ndarray:
 
 def pair_score(f: Features) -> np.ndarray:
     """An order for merging (strongest evidence first), not a probability."""
-    ident = ((f["doi"] == 1) | (f["pmid"] == 1)) * 100.0
+    ident = identified(f) * 100.0
     return ident + np.nan_to_num(f["title"], nan=50) + np.nan_to_num(f["authors"], nan=50)

@@ -7,6 +7,7 @@ order. Missing values are None (strings) or -1 (years): later stages treat them 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pyarrow as pa
@@ -91,8 +92,8 @@ def _is_generic(key: pa.Array, venue: pa.Array) -> np.ndarray:
 def _venue_kind(venue: pa.Array, ptype: pa.Array) -> np.ndarray:
     """'conference', 'preprint', 'journal' or None (unknown) for each record."""
     v = fold(venue)
-    main = pc.replace_substring_regex(v, pattern=r"\.\s*conference\s*:.*$", replacement="")
-    conf = pc.fill_null(pc.match_substring_regex(main, _CONFERENCE), False)
+    # Embase "Journal. Conference: ..." is a meeting abstract, not the journal article.
+    conf = pc.fill_null(pc.match_substring_regex(v, _CONFERENCE), False)
     t = pc.fill_null(pc.utf8_lower(ptype), "")
     conf_type = pc.match_substring_regex(t, r"inproceedings|conference|proceedings")
     pre = pc.fill_null(pc.match_substring_regex(v, _PREPRINT_VENUE), False)
@@ -101,10 +102,10 @@ def _venue_kind(venue: pa.Array, ptype: pa.Array) -> np.ndarray:
     return _np(pc.if_else(pre, "preprint", kind))
 
 
-def _doi_stem(doi: pa.Array) -> pa.Array:
-    """DOI without Cochrane ``.pubN`` version suffixes (versions of one review)."""
+def _doi_exact(doi: pa.Array) -> pa.Array:
+    """Lower-cased, percent-decoded DOI (the stem, without Cochrane ``.pubN``, is derived)."""
     d = pc.utf8_lower(doi)
-    return pc.replace_substring_regex(d, pattern=r"\.pub\d+$", replacement="")
+    return pa.array([unquote(x) if x and "%" in x else x for x in d.to_pylist()], pa.string())
 
 
 def prepare(table: pa.Table) -> Prepared:
@@ -112,7 +113,8 @@ def prepare(table: pa.Table) -> Prepared:
     raw_title = _strings(table, "title")
     key = title_key(raw_title)
     venue = _strings(table, "venue")
-    doi = _doi_stem(_strings(table, "doi"))
+    doi_exact = _doi_exact(_strings(table, "doi"))
+    doi = pc.replace_substring_regex(doi_exact, pattern=r"\.pub\d+$", replacement="")
     authors = table.column("authors").to_pylist() if "authors" in table.column_names else []
     names = [surnames(a) for a in authors] or [[] for _ in range(table.num_rows)]
     flags = table.column("flags").to_pylist() if "flags" in table.column_names else []
@@ -138,6 +140,7 @@ def prepare(table: pa.Table) -> Prepared:
         "page_start": _np(start),
         "page_end": _np(end),
         "doi": _np(doi),
+        "doi_exact": _np(doi_exact),
         "pmid": _np(first_number(_strings(table, "pmid"))),
         "online_first": _online_first(start, _strings(table, "volume")),
         "abstract": _np(pc.utf8_slice_codeunits(squash(fold(_strings(table, "abstract"))), 0, 400)),
@@ -148,7 +151,8 @@ def _title_numbers(key: pa.Array) -> pa.Array:
     """The numbers in a title, in order, space-joined ("" when it has none)."""
     nums = pc.replace_substring_regex(key, pattern=r"\b[a-z][a-z0-9]*\b", replacement=" ")
     nums = pc.replace_substring_regex(nums, pattern=r"\s+", replacement=" ")
-    return pc.fill_null(pc.utf8_trim_whitespace(nums), "")
+    nums = pc.fill_null(pc.utf8_trim_whitespace(nums), "")
+    return pa.array([" ".join(sorted(set(n.split()))) for n in nums.to_pylist()], pa.string())
 
 
 def _online_first(start: pa.Array, volume: pa.Array) -> np.ndarray:

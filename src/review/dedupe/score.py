@@ -35,6 +35,24 @@ def _agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(both, np.where(same, 1, -1), 0).astype(np.int8)
 
 
+def _first_author(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Surname similarity; a prefix counts ("andres" ~ "andresgamboa") from 4 letters on."""
+    ratio, partial = _sim(a, b, fuzz.ratio), _sim(a, b, fuzz.partial_ratio)
+    short = np.array([min(len(x or ""), len(y or "")) for x, y in zip(a, b, strict=True)])
+    return np.where(short >= 4, np.fmax(ratio, partial), ratio)
+
+
+def _pages(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Page agreement; a lone page equal to the other's end page ("5-10" vs "10") agrees."""
+    start = _agree(p["page_start"][i], p["page_start"][j])
+    lone_i = ~_known(p["page_end"][i])
+    lone_j = ~_known(p["page_end"][j])
+    cross = ((_agree(p["page_start"][i], p["page_end"][j]) == 1) & lone_i) | (
+        (_agree(p["page_end"][i], p["page_start"][j]) == 1) & lone_j
+    )
+    return np.where(cross, 1, start).astype(np.int8)
+
+
 def features(p: Prepared, pairs: np.ndarray) -> Features:
     """All pair features for ``pairs`` (n, 2) of indices into ``p``."""
     i, j = pairs[:, 0], pairs[:, 1]
@@ -50,14 +68,15 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
         "title_partial": _sim(*col("title"), fuzz.partial_ratio),
         "authors": _sim(*col("authors"), fuzz.token_set_ratio),
         "authors_ratio": _sim(*col("authors"), fuzz.ratio),
-        "first_author": _sim(*col("first_author"), fuzz.ratio),
+        "first_author": _first_author(*col("first_author")),
         "venue": _sim(*col("venue"), fuzz.token_set_ratio),
         "abstract": _sim(*col("abstract"), fuzz.ratio),
         "year_diff": np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),
         "doi": _agree(*col("doi")),
+        "doi_exact": _agree(*col("doi_exact")),
         "pmid": _agree(*col("pmid")),
         "volume": _agree(*col("volume")),
-        "page": _agree(*col("page_start")),
+        "page": _pages(p, i, j),
         "page_end": _agree(*col("page_end")),
         "numbers": _agree(*col("title_nums")),
         "kind_same": _agree(*col("kind")) >= 0,
