@@ -198,24 +198,28 @@ def test_cursor_chain_is_followed_to_the_end(
     fetched = run(server, QUERY)
     assert fetched_dois(fetched) == dois(pages)
     # The cursor never changes after the first page, yet the loop went on to the end.
-    assert scroll.cursors == ["*"] + [scroll.scroll_id] * len(numbers)
-    assert [page.token for page in fetched[: len(numbers)]] == scroll.cursors[: len(numbers)]
+    # total-results reached: no request for the terminal empty page.
+    assert scroll.cursors == ["*"] + [scroll.scroll_id] * (len(numbers) - 1)
+    assert [page.token for page in fetched] == scroll.cursors
     recorded = unquote(cassette(folder / f"{stem}.yaml")[1]["request"]["uri"])
     assert scroll.scroll_id in recorded  # the fake scroll id is the real recorded one
 
 
-def test_terminal_empty_page_stops_the_loop(
+def test_total_reached_and_terminal_empty_page_stop_the_loop(
     folder: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(crossref, "ROWS", 2)
-    first = folder / "litstudy_works_query-litstudy_select-DOI_cursor-first.json"
-    last = folder / "litstudy_works_query-litstudy_select-DOI_cursor-last-empty.json"
-    bodies = iter([first.read_bytes(), last.read_bytes()])
+    first = (folder / "litstudy_works_query-litstudy_select-DOI_cursor-first.json").read_bytes()
+    last = (folder / "litstudy_works_query-litstudy_select-DOI_cursor-last-empty.json").read_bytes()
+    bodies = iter([first, last])
     server.expect_request("/works").respond_with_handler(lambda r: json_response(next(bodies)))
     fetched = run(server, Query("crossref", "litstudy"))
-    assert len(fetched_dois(fetched)) == 2
-    assert [len(page.parsed.items) for page in fetched] == [2, 0]
-    assert fetched[1].parsed.next_token  # the cursor is still there: we stopped on empty items
+    assert [len(page.parsed.items) for page in fetched] == [2]  # total-results 2 reached
+    # Resuming mid-chain on the real terminal page (items [], cursor still there) ends the
+    # loop instead of re-requesting the cursor forever (habanero#78).
+    resumed = run(server, Query("crossref", "litstudy"), start_token="stored")
+    assert [len(page.parsed.items) for page in resumed] == [0]
+    assert resumed[0].parsed.next_token and resumed[0].token == "stored"
 
 
 def test_request_parameters_and_redacted_url(folder: Path, server: HTTPServer) -> None:
@@ -274,10 +278,14 @@ def test_shortfall_that_cannot_be_recovered_is_logged(
 ) -> None:
     monkeypatch.setattr(crossref, "ROWS", 20)
     pages = chain_pages(folder, "habanero_cursor_max_query-widget", [1, 2, 3])
-    server.expect_request("/works").respond_with_handler(Scroll(pages))  # total-results 454
+    scroll = Scroll(pages)  # total-results 454, but the chain ends after 60
+    server.expect_request("/works").respond_with_handler(scroll)
     with caplog.at_level(logging.WARNING):
         got = fetched_dois(run(server, QUERY))
     assert got == dois(pages)
+    # Stopped on the empty page (not on the unchanged cursor), then one restart from "*".
+    chain = ["*"] + [scroll.scroll_id] * 3
+    assert scroll.cursors == chain + chain
     assert "still 60 of 454" in caplog.text
 
 
