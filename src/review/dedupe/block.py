@@ -63,7 +63,9 @@ def _pairs_for(key: np.ndarray, order_by: np.ndarray, window: int) -> np.ndarray
     return np.sort(pairs, axis=1)
 
 
-def candidate_pairs(p: Prepared, window: int = WINDOW, only: np.ndarray | None = None) -> np.ndarray:
+def candidate_pairs(
+    p: Prepared, window: int = WINDOW, only: np.ndarray | None = None
+) -> np.ndarray:
     """All distinct candidate pairs (n, 2) over every key; ``only`` keeps pairs touching it."""
     n = len(p["record_id"])
     found = [_pairs_for(k, p["title"], window) for k in keys(p).values()]

@@ -42,8 +42,7 @@ def hard_conflict(f: Features) -> np.ndarray:
         | (f["venue_kind"] == -1)
         | ((f["year_diff"] >= 2) & ~ident)
         | ((f["year_diff"] >= 1) & ~ident & ~_known_ge(f["title"], 97))
-        | (f["title"] < 50)
-        & ~((f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1))
+        | (f["title"] < 50) & ~((f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1))
     )
 
 

@@ -96,5 +96,5 @@ def link(
         forced=forced, apart=_apart(p, o),
     )  # fmt: skip
     keep = np.isin(labels, [MERGE, QUEUE, RELATED])
-    scores = {k: f[k][keep] for k in ("title", "authors", "year_diff", "doi")}
+    scores = {k: f[k][keep] for k in ("title", "authors", "year_diff", "doi", "kinds")}
     return LinkResult(clusters, pairs[keep], labels[keep], scores, refused)

@@ -119,9 +119,15 @@ def prepare(table: pa.Table) -> Prepared:
     names = [surnames(a) for a in authors] or [[] for _ in range(table.num_rows)]
     flags = table.column("flags").to_pylist() if "flags" in table.column_names else []
     start, end = pages_range(_strings(table, "pages"))
-    year = pc.fill_null(pc.cast(table.column("year"), pa.int32()), -1) if "year" in table.column_names else pa.array([-1] * table.num_rows)
+    year = (
+        pc.fill_null(pc.cast(table.column("year"), pa.int32()), -1)
+        if "year" in table.column_names
+        else pa.array([-1] * table.num_rows)
+    )
     kind = _kinds(raw_title, flags or [None] * table.num_rows)
-    preprint_doi = _np(pc.fill_null(pc.match_substring_regex(doi, _PREPRINT_DOI), False)).astype(bool)
+    preprint_doi = _np(pc.fill_null(pc.match_substring_regex(doi, _PREPRINT_DOI), False)).astype(
+        bool
+    )
     vkind = _venue_kind(venue, _strings(table, "publication_type"))
     vkind[preprint_doi] = "preprint"
     return {
