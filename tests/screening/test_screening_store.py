@@ -1,4 +1,5 @@
 """run() against a store: decisions for every protocol, re-screens, human precedence, kappa."""
+# ruff: noqa: E501  (CSV test lines read best unwrapped)
 
 from __future__ import annotations
 
