@@ -163,3 +163,22 @@ def test_decide_and_screen_commands(tmp_path: Path, seed: Any, capsys: Any) -> N
     unknown.db = db
     with pytest.raises(UsageError, match="no work found"):
         decide_command.run(unknown)
+
+
+@pytest.mark.parametrize("name", ["decisions", "exclusion_reasons", "included"])
+def test_researcher_queries_run_on_a_seeded_store(
+    con: duckdb.DuckDBPyConnection, seed: Any, protocols: dict[str, Protocol], name: str
+) -> None:
+    from review.queries import run_query
+
+    seed(con, WORKS)
+    run(con, list(protocols.values()))
+    columns, rows = run_query(con, name, {"protocol": "sfi-crime"})
+    assert rows and all(row[columns.index("protocol")] == "sfi-crime" for row in rows)
+    if name == "decisions":
+        by_work = {row[columns.index("work_id")]: row for row in rows}
+        assert by_work["W1"][columns.index("source_ids")] == ["test:S-W1"]
+    if name == "included":
+        assert "intervention:community policing@title" in rows[0][columns.index("matched_terms")]
+    if name == "exclusion_reasons":
+        assert ("E-OFF-TOPIC", 1) in [(r[2], r[4]) for r in rows]
