@@ -42,7 +42,11 @@ print(time.time() - t)
 
 def _data(name: str) -> Path:
     folder = SHARED / name
-    return next(p for p in (folder / "records_pre_merged.csv.gz", folder / "records_pre_merged.csv") if p.exists())
+    return next(
+        p
+        for p in (folder / "records_pre_merged.csv.gz", folder / "records_pre_merged.csv")
+        if p.exists()
+    )
 
 
 def _timed(cmd: list[str]) -> tuple[float, int, str]:
@@ -86,10 +90,12 @@ def run_set(name: str, bib_python: str | None) -> dict:
             [PY, str(SHARED / "score.py"), str(SHARED / name), str(pred), "--json"],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
-        result = {"set": name, "import_s": round(t_import, 1), "dedupe_s": round(t_dedupe, 1),
-                  "total_s": round(t_import + t_dedupe, 1), "peak_mb": peak, **json.loads(score)}  # fmt: skip
+        result = {
+            "set": name, "import_s": round(t_import, 1), "dedupe_s": round(t_dedupe, 1),
+            "total_s": round(t_import + t_dedupe, 1), "peak_mb": peak, **json.loads(score),
+        }  # fmt: skip
         if bib_python and name != "special_cases":
-            bib_wall, bib_peak, out = _timed([bib_python, "-c", BIB, str(_data(name))])
+            bib_wall, bib_peak, _ = _timed([bib_python, "-c", BIB, str(_data(name))])
             result.update(bibdedupe_s=round(bib_wall, 1), bibdedupe_peak_mb=bib_peak)
             result["speedup"] = round(bib_wall / (t_import + t_dedupe), 1)
     return result
@@ -104,7 +110,7 @@ def scaling(sizes: tuple[int, ...] = (10_000, 20_000, 40_000, 79_880)) -> list[d
     )
     out = []
     for n in sizes:
-        wall, peak, text = _timed([PY, "-c", code, str(_data("depression")), str(n)])
+        _, peak, text = _timed([PY, "-c", code, str(_data("depression")), str(n)])
         out.append({"records": n, "link_s": round(float(text.strip()), 1), "peak_mb": peak})
     return out
 
@@ -115,7 +121,9 @@ def load_table(path: str, limit: int):  # pragma: no cover - used by scaling()
     from review.store import records_table
 
     records = list(read_file(Path(path)).records)[:limit]
-    return records_table(records).append_column("work_id", __import__("pyarrow").nulls(len(records)))
+    return records_table(records).append_column(
+        "work_id", __import__("pyarrow").nulls(len(records))
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from review.dedupe import link
 from dedupe_helpers import ARTICLE, same_work, table
+
+from review.dedupe import link
 
 
 def _linked(a: dict, b: dict) -> bool:
@@ -54,8 +55,18 @@ def test_generic_editorials_never_merge_on_title_alone() -> None:
 
 def test_shared_supplement_doi_with_different_pages_and_titles_never_merges() -> None:
     doi = "10.1002/suppl.2016.31"
-    a = {**ARTICLE, "doi": doi, "pages": "S231-S232", "title": "Gene delivery for Parkinson disease: a meta-analysis"}  # noqa: E501
-    b = {**ARTICLE, "doi": doi, "pages": "S635-S636", "title": "Creatine for Parkinson disease: a meta-analysis"}  # noqa: E501
+    a = {
+        **ARTICLE,
+        "doi": doi,
+        "pages": "S231-S232",
+        "title": "Gene delivery for Parkinson disease: a meta-analysis",
+    }
+    b = {
+        **ARTICLE,
+        "doi": doi,
+        "pages": "S635-S636",
+        "title": "Creatine for Parkinson disease: a meta-analysis",
+    }
     assert not _linked(a, b)
 
 

@@ -42,7 +42,9 @@ def test_run_links_every_record_and_is_idempotent(tmp_path: Path) -> None:
         second = dedupe.run(con)
         assert (second.new_links, second.works_written, second.candidates_queued) == (0, 0, 0)
         assert con.execute("SELECT * FROM works ORDER BY work_id").fetchall() == before
-        assert con.execute("SELECT count(*) FROM records WHERE work_id IS NULL").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM records WHERE work_id IS NULL").fetchall() == [
+            (0,)
+        ]
 
 
 def test_incremental_equals_batch(tmp_path: Path) -> None:

@@ -50,7 +50,9 @@ def _existing(table: pa.Table, o: Overrides, full: bool) -> np.ndarray | None:
     rid = np.array(table.column("record_id").to_pylist(), dtype=object)
     touched = {r for pair in o.split for r in pair} | set(o.isolate)
     reopened = {w for r, w in zip(rid, works, strict=True) if r in touched and w is not None}
-    return np.where(np.isin(works, list(reopened)), None, works) if reopened else works
+    if reopened:
+        works[np.isin(works, list(reopened))] = None
+    return works
 
 
 def _pairs(table: pa.Table, res: LinkResult, label: int, extra: dict[str, np.ndarray]) -> pa.Table:
@@ -63,6 +65,7 @@ def _pairs(table: pa.Table, res: LinkResult, label: int, extra: dict[str, np.nda
 
 
 def _relation(kinds: list[str]) -> str:
+    """The relation's name from the two records' kinds."""
     return (
         "erratum"
         if "erratum" in kinds

@@ -24,7 +24,8 @@ def _concat(*parts: np.ndarray) -> np.ndarray:
 
 def keys(p: Prepared) -> dict[str, np.ndarray]:
     """The blocking keys: each an object array with None where the key is unknown."""
-    year = np.where(p["year"] >= 0, p["year"].astype(str), None)
+    year = p["year"].astype(str).astype(object)
+    year[p["year"] < 0] = None
     title = p["title"]
     words = np.array([t.split() if t else [] for t in title], dtype=object)
     suffix = np.array([" ".join(w[-4:]) if len(w) >= 4 else None for w in words], dtype=object)

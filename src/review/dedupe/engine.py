@@ -48,7 +48,8 @@ def _index(p: Prepared) -> dict[str, int]:
 
 def _apart(p: Prepared, o: Overrides) -> dict[int, set[int]]:
     """Record index -> indices it must never share a work with."""
-    idx, out = _index(p), {}
+    idx = _index(p)
+    out: dict[int, set[int]] = {}
     for a, b in o.split:
         if a in idx and b in idx:
             out.setdefault(idx[a], set()).add(idx[b])

@@ -20,10 +20,10 @@ Prepared = dict[str, np.ndarray]
 
 # What a record is, beyond "an article": kinds that must never merge with each other.
 _KIND_PATTERNS = [
-    ("retraction", r"^(?:retraction(?: notice)?(?: of| to| for)?|withdrawn|notice of retraction)\b"),
+    ("retraction", r"^(?:retraction(?: notice)?(?: of| to| for)?|withdrawn|notice of retraction)\b"),  # noqa: E501
     ("erratum", r"^(?:errat(?:um|a)|correction|corrigend(?:um|a)|correcting|addendum)\b"),
     ("reply", r"^(?:reply|response|in reply|authors? reply|the authors reply|author response)\b"),
-    ("comment", r"^(?:comment(?:ary)?(?: on)?|re|letter|editorial comment|invited commentary)\b\s*:?"),
+    ("comment", r"^(?:comment(?:ary)?(?: on)?|re|letter|editorial comment|invited commentary)\b\s*:?"),  # noqa: E501
 ]  # fmt: skip
 _KIND_CONTAINS = [
     ("reply", r"\b(?:reply to|response to (?:the )?(?:letter|comment)|authors reply)\b"),
@@ -81,10 +81,8 @@ def _is_generic(key: pa.Array, venue: pa.Array) -> np.ndarray:
     generic = pc.fill_null(pc.match_substring_regex(key, _GENERIC), True)
     folded_venue = squash(fold(venue))
     has_venue = pc.fill_null(pc.greater(pc.utf8_length(folded_venue), 8), False)
-    same = [
-        bool(v and k and has and k.startswith(v))
-        for k, v, has in zip(key.to_pylist(), folded_venue.to_pylist(), has_venue.to_pylist(), strict=True)
-    ]  # fmt: skip
+    triples = zip(key.to_pylist(), folded_venue.to_pylist(), has_venue.to_pylist(), strict=True)
+    same = [bool(v and k and has and k.startswith(v)) for k, v, has in triples]
     short = pc.fill_null(pc.less(pc.utf8_length(key), 12), True)
     return _np(generic).astype(bool) | np.array(same, bool) | _np(short).astype(bool)
 

@@ -6,6 +6,8 @@ Exact-equality fields become +1 (equal), -1 (both known, different) or 0 (unknow
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -19,7 +21,7 @@ def _known(values: np.ndarray) -> np.ndarray:
     return np.array([v is not None and v != "" for v in values], dtype=bool)
 
 
-def _sim(a: np.ndarray, b: np.ndarray, scorer: object) -> np.ndarray:
+def _sim(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     """cpdist over aligned pairs; NaN where either side is missing."""
     both = _known(a) & _known(b)
     out = np.full(len(a), np.nan)
