@@ -13,7 +13,7 @@ CODES: dict[str, str] = {
     "U-DESIGN-NOT-STATED": "intervention and setting found, but no effect design stated",
     "U-CONTEXT": "intervention and effect design, no housing/area term: could run in the setting",
     "U-PARTIAL": "intervention and outcome found, but neither setting nor design",
-    "U-INTERVENTION-UNCLEAR": "setting, outcome and effect design, but no known intervention",
+    "U-INTERVENTION-UNCLEAR": "population, outcome and effect design, but no known intervention",
     "U-NOABS": "no abstract, and the title touches the review's concepts",
     "U-LANG": "language missing and not detectable",
     "U-YEAR": "published before the year the SFI limit is assumed to start",

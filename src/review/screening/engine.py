@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from review.screening.matcher import Hit, Matcher
+from review.screening.matcher import Hit, lexicon
 from review.screening.prescreen import Meta, prescreen
 from review.screening.rules import RuleSet
 from review.screening.terms import tokenize
@@ -64,10 +64,17 @@ class CompiledRules:
                 self.fields[key] = set(rule.fields)
                 self.min_weight[key] = rule.min_weight if key.startswith("noise:") else 1.0
         self.fields["secondary_venue"] = {"venue"}
-        self.matcher = Matcher(lists, rules.phrase_gap)
+        self.lexicon = lexicon(rules.phrase_gap)
+        self.names = {self.lexicon.register(name, terms): name for name, terms in lists.items()}
         weights = rules.fields
         self.weight = {"title": weights.title, "abstract": weights.abstract,
                        "keywords": weights.keywords, "venue": 1.0}  # fmt: skip
+
+    def hits(self, fields: dict[str, tuple[str, ...]]) -> list[Hit]:
+        """This rule set's hits (block names, not signatures) among the shared lexicon's."""
+        names = self.names
+        return [Hit(names[h.block], h.term, h.field) for h in self.lexicon.hits(fields)
+                if h.block in names]  # fmt: skip
 
     def present(self, hits: list[Hit]) -> tuple[list[Hit], set[str]]:
         """Hits in the fields each block allows, and the blocks reaching their weight."""
@@ -121,7 +128,9 @@ def ladder(present: set[str], has_abstract: bool) -> tuple[str, str]:
         (inter and place, "uncertain", "U-DESIGN-NOT-STATED"),
         (inter and design, "uncertain", "U-CONTEXT"),
         (inter and outcome, "uncertain", "U-PARTIAL"),
-        ("setting" in present and design and outcome, "uncertain", "U-INTERVENTION-UNCLEAR"),
+        # An effect design with the population and outcome usually evaluates something: an
+        # intervention missing from the lexicon must reach a human, not vanish.
+        (place and design and outcome, "uncertain", "U-INTERVENTION-UNCLEAR"),
         ("physical" in present and not inter, "exclude", "E-PHYSICAL"),
         (inter, "exclude", "E-INSUFFICIENT"),
         (topical, "exclude", "E-NO-INTERVENTION"),
@@ -146,7 +155,7 @@ def _matches(hits: list[Hit], meta: Meta) -> tuple[dict[str, str], ...]:
 def screen(rules: RuleSet, work: Work) -> Decision:
     """Decide one work under one rule set (pure: same input and rules, same decision)."""
     rule_set = compiled(rules)
-    hits, present = rule_set.present(rule_set.matcher.hits(_fields(work)))
+    hits, present = rule_set.present(rule_set.hits(_fields(work)))
     meta = prescreen(rules.prescreen, work.title, work.abstract, work.language, work.year,
                      work.publication_type, work.flags)  # fmt: skip
     matches = _matches(hits, meta)

@@ -18,6 +18,9 @@ _CODES = {
 }  # fmt: skip
 
 
+_DETECT_CHARS = 300
+
+
 @lru_cache(maxsize=1)
 def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
@@ -33,5 +36,6 @@ def _detector() -> Any:
 @lru_cache(maxsize=64)
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when lingua cannot tell."""
-    found = _detector().detect_language_of(text)
+    # The opening is enough to tell a language, and lingua's cost grows with the text.
+    found = _detector().detect_language_of(text[:_DETECT_CHARS])
     return None if found is None else _CODES.get(found.name)

@@ -7,6 +7,7 @@ infix and wildcard words by a short scan), and phrases are checked on token posi
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -117,3 +118,50 @@ class Matcher:
                 term = self._terms[index]
                 result.append(Hit(term.block, term.text, field))
         return sorted(result)
+
+
+class SharedLexicon:
+    """One matcher over the blocks of every rule set in use, so a work is matched once.
+
+    The four SFI protocols share most blocks; each rule set registers its blocks under a
+    signature (name and terms), identical blocks are stored once, and the hits of the last
+    works are cached so screening one work under several protocols tokenises and matches once.
+    """
+
+    def __init__(self, phrase_gap: int) -> None:
+        """An empty lexicon for one phrase gap."""
+        self.phrase_gap = phrase_gap
+        self._lists: dict[str, list[str]] = {}
+        self._matcher: Matcher | None = None
+        self._cache: dict[tuple[tuple[str, ...], ...], list[Hit]] = {}
+
+    def register(self, name: str, terms: list[str]) -> str:
+        """Add a block (validating its terms) and return its signature."""
+        signature = f"{name}#{hashlib.sha1('|'.join(terms).encode()).hexdigest()[:12]}"
+        if signature not in self._lists:
+            Matcher({name: terms})  # fail here, naming the block, on a bad term
+            self._lists[signature] = list(terms)
+            self._matcher, self._cache = None, {}
+        return signature
+
+    def hits(self, fields: dict[str, tuple[str, ...]]) -> list[Hit]:
+        """Hits of every registered block (block = signature), cached for recent works."""
+        key = tuple(fields.values())
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if self._matcher is None:
+            self._matcher = Matcher(self._lists, self.phrase_gap)
+        found = self._matcher.hits(fields)
+        if len(self._cache) >= 8:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+
+_LEXICONS: dict[int, SharedLexicon] = {}
+
+
+def lexicon(phrase_gap: int) -> SharedLexicon:
+    """The process-wide lexicon for one phrase gap."""
+    return _LEXICONS.setdefault(phrase_gap, SharedLexicon(phrase_gap))
