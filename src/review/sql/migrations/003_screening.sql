@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS screening_rules (
 );
 
 -- Each reviewer's latest decision per work, protocol and stage (resolutions apart).
-CREATE VIEW human_latest AS
+CREATE OR REPLACE VIEW human_latest AS
 SELECT * FROM decisions
 WHERE decided_by <> 'rules' AND NOT list_contains(reasons, 'RESOLVED')
 QUALIFY row_number() OVER (
@@ -22,7 +22,7 @@ QUALIFY row_number() OVER (
 ) = 1;
 
 -- The latest resolution per work, protocol and stage.
-CREATE VIEW resolutions_latest AS
+CREATE OR REPLACE VIEW resolutions_latest AS
 SELECT * FROM decisions
 WHERE decided_by <> 'rules' AND list_contains(reasons, 'RESOLVED')
 QUALIFY row_number() OVER (
@@ -30,7 +30,7 @@ QUALIFY row_number() OVER (
 ) = 1;
 
 -- Reviewers' standing per work, protocol and stage.
-CREATE VIEW human_stage AS
+CREATE OR REPLACE VIEW human_stage AS
 SELECT
     work_id, protocol, stage,
     count(DISTINCT decision) AS n_distinct,
@@ -41,14 +41,14 @@ FROM human_latest
 GROUP BY work_id, protocol, stage;
 
 -- Open conflicts: reviewers disagree and no resolution is newer than their latest decision.
-CREATE VIEW screening_conflicts AS
+CREATE OR REPLACE VIEW screening_conflicts AS
 SELECT h.work_id, h.protocol, h.stage, h.reviewers, h.reviewer_decisions, h.last_at
 FROM human_stage h
 LEFT JOIN resolutions_latest r USING (work_id, protocol, stage)
 WHERE h.n_distinct > 1 AND (r.decided_at IS NULL OR r.decided_at < h.last_at);
 
 -- The rules' latest decision per work, protocol and stage.
-CREATE VIEW rules_latest AS
+CREATE OR REPLACE VIEW rules_latest AS
 SELECT * FROM decisions
 WHERE decided_by = 'rules'
 QUALIFY row_number() OVER (
@@ -56,7 +56,7 @@ QUALIFY row_number() OVER (
 ) = 1;
 
 -- One row per work x protocol x stage: resolution > agreeing humans > conflict > rules.
-CREATE VIEW current_stage_decisions AS
+CREATE OR REPLACE VIEW current_stage_decisions AS
 WITH latest_human AS (
     SELECT * FROM human_latest
     QUALIFY row_number() OVER (
@@ -106,7 +106,7 @@ FULL OUTER JOIN rules_latest ru
     ON ru.work_id = x.work_id AND ru.protocol = x.protocol AND ru.stage = x.stage;
 
 -- One row per work x protocol: the full-text decision where there is one, else title/abstract.
-CREATE VIEW current_decisions AS
+CREATE OR REPLACE VIEW current_decisions AS
 SELECT
     c.*,
     max(CASE WHEN c.stage = 'title_abstract' THEN c.decision END)
