@@ -17,6 +17,7 @@ apply_defaults()
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.runtime import task_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from review import harvest, pipeline, runs, store  # noqa: E402
@@ -25,6 +26,9 @@ from review.params import RunParameters  # noqa: E402
 from review.protocol import Protocol, load_protocols  # noqa: E402
 from review.report import run_markdown  # noqa: E402
 from review.sources import SOURCES  # noqa: E402
+
+
+SEARCH_RETRIES = 2
 
 
 def _network_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -40,7 +44,7 @@ def _network_only(task: Any, task_run: Any, state: Any) -> bool:
 @task(
     name="search",
     task_run_name="search {protocol.name} x {source}",
-    retries=2,
+    retries=SEARCH_RETRIES,
     retry_delay_seconds=float(os.environ.get("REVIEW_TASK_RETRY_DELAY", "60")),
     retry_condition_fn=_network_only,
     cache_policy=NO_CACHE,
@@ -56,9 +60,9 @@ def search(
     outcomes = harvest.search_source(
         db, protocol, source, run_id=run_id, since=start, max_records=max_records
     )
-    for outcome in outcomes:
-        if outcome.source_down and "cannot reach" in (outcome.error or ""):
-            raise SourceUnavailable(outcome.error or "", source=source)
+    unreachable = [o for o in outcomes if o.source_down and "cannot reach" in (o.error or "")]
+    if unreachable and task_run.run_count <= SEARCH_RETRIES:  # retry (and resume) while we may
+        raise SourceUnavailable(unreachable[0].error or "", source=source)
     return outcomes
 
 
@@ -112,8 +116,8 @@ def update_evidence(params: RunParameters | None = None) -> dict[str, Any]:
     params = params or RunParameters()
     logger = get_run_logger()
     db = Path(params.db) if params.db else store.default_db_path()
-    protocols = load_protocols(list(params.protocols) or None)
-    sources = [s for s in (list(params.sources) or list(SOURCES)) if s in SOURCES]
+    protocols = load_protocols(params.protocol_names() or None)
+    sources = [s for s in (params.source_names() or list(SOURCES)) if s in SOURCES]
     if params.dry_run:
         return _dry_run(protocols, sources)
     run_id = runs.start_run(db, "replay" if params.replay else "run", params.model_dump())

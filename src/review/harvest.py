@@ -67,13 +67,14 @@ class SearchOutcome:
 
 
 def _find_resumable(con: duckdb.DuckDBPyConnection, protocol: str, query: Query) -> tuple | None:
-    return con.execute(
+    return store.one(
+        con,
         "SELECT search_id, next_token, fetched, pages, reported_total FROM searches "
         "WHERE protocol = ? AND source = ? AND query_text = ? AND filters = ?::JSON "
         "AND status IN ('running', 'failed') AND next_token IS NOT NULL "
         "ORDER BY started_at DESC LIMIT 1",
         [protocol, query.source, query.text, json.dumps(query.filters, sort_keys=True)],
-    ).fetchone()
+    )
 
 
 def _start_search(

@@ -215,7 +215,17 @@ class PoliteSession(requests.Session):
 
 
 def make_session(config: HttpConfig) -> PoliteSession:
-    """A new polite session for one source."""
+    """A new polite session for one source.
+
+    ``REVIEW_HTTP_RETRIES``, ``REVIEW_HTTP_BACKOFF`` and ``REVIEW_HTTP_TIMEOUT`` (seconds)
+    override the source's defaults, e.g. for quick trial runs or tests of an outage.
+    """
+    if os.environ.get("REVIEW_HTTP_RETRIES"):
+        config.max_retries = int(os.environ["REVIEW_HTTP_RETRIES"])
+    if os.environ.get("REVIEW_HTTP_BACKOFF"):
+        config.backoff = float(os.environ["REVIEW_HTTP_BACKOFF"])
+    if os.environ.get("REVIEW_HTTP_TIMEOUT"):
+        config.timeout = (config.timeout[0], float(os.environ["REVIEW_HTTP_TIMEOUT"]))
     return PoliteSession(config)
 
 

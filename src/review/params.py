@@ -20,10 +20,10 @@ class RunParameters(BaseModel):
 
     model_config = ConfigDict(use_enum_values=True)
 
-    protocols: list[ProtocolName] = Field(  # type: ignore[valid-type]
+    protocols: list[ProtocolName] = Field(
         default_factory=list, description="Protocols to run; empty = all protocols"
     )
-    sources: list[SourceName] = Field(  # type: ignore[valid-type]
+    sources: list[SourceName] = Field(
         default_factory=list, description="Sources to search; empty = all available sources"
     )
     since: date | None = Field(
@@ -41,3 +41,15 @@ class RunParameters(BaseModel):
         default=False, description="Translate and show the queries; fetch and store nothing"
     )
     db: str | None = Field(default=None, description="DuckDB file; empty = REVIEW_DB or default")
+
+    def protocol_names(self) -> list[str]:
+        """The chosen protocol names as plain strings."""
+        return [_plain(p) for p in self.protocols]
+
+    def source_names(self) -> list[str]:
+        """The chosen source names as plain strings."""
+        return [_plain(s) for s in self.sources]
+
+
+def _plain(value: object) -> str:
+    return str(value.value) if isinstance(value, Enum) else str(value)

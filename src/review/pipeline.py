@@ -29,7 +29,7 @@ class StageUnavailable(Exception):
 
 def _entry(module: str, name: str) -> Callable[..., Any]:
     try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
         raise StageUnavailable(f"{module}.{name} is not available: {exc}") from None
 
@@ -38,7 +38,7 @@ def _as_dict(summary: Any) -> dict[str, Any]:
     if is_dataclass(summary) and not isinstance(summary, type):
         return asdict(summary)
     if hasattr(summary, "model_dump"):
-        return summary.model_dump()  # type: ignore[no-any-return]
+        return summary.model_dump()
     return dict(summary) if isinstance(summary, dict) else {"result": summary}
 
 

@@ -37,10 +37,11 @@ def last_success(db: Path, protocol: str, source: str) -> date | None:
     if not Path(db).exists():
         return None
     with store.open_store(db, wait_seconds=60) as con:
-        row = con.execute(
+        row = store.one(
+            con,
             "SELECT max(started)::DATE FROM (SELECT min(started_at) AS started, "
             "bool_and(status = 'completed') AS ok FROM searches "
             "WHERE protocol = ? AND source = ? GROUP BY run_id) WHERE ok",
             [protocol, source],
-        ).fetchone()
+        )
     return row[0] if row else None

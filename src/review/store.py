@@ -56,13 +56,25 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def one(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> tuple | None:
+    """The first row of a query, with the result fully drained.
+
+    DuckDB 2.0 keeps a partly fetched result open (``fetchone``), which then blocks
+    ``register`` and ``con.sql`` on the same connection; draining avoids that trap.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
+    exists = one(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    )
     if not exists or not exists[0]:
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    row = one(con, "SELECT max(version) FROM schema_version")
     return int(row[0]) if row and row[0] is not None else 0
 
 
@@ -232,9 +244,7 @@ def upsert_table(
             "(PARTITION BY record_id ORDER BY retrieved_at DESC) = 1"
         )
         con.execute(sql_text("upsert_records_changed"))
-        counts = con.execute(
-            "SELECT count(*) FILTER (WHERE old_seen IS NULL), count(*) FROM _changed"
-        ).fetchone()
+        counts = one(con, "SELECT count(*) FILTER (WHERE old_seen IS NULL), count(*) FROM _changed")
         con.execute("DELETE FROM records WHERE record_id IN (SELECT record_id FROM _changed)")
         con.execute(sql_text("upsert_records_insert"))
         if own_transaction:
@@ -272,7 +282,7 @@ def publish_snapshot(db: Path | str, wait_seconds: float = 600) -> Path:
     staging = target.with_name(target.name + ".tmp")
     staging.unlink(missing_ok=True)
     with open_store(db, wait_seconds=wait_seconds) as con:
-        name = con.execute("SELECT current_database()").fetchone()
+        name = one(con, "SELECT current_database()")
         con.execute(
             f"ATTACH '{staging}' AS review_snapshot (STORAGE_VERSION '{STORAGE_COMPATIBILITY}')"
         )

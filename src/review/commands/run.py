@@ -12,6 +12,7 @@ from review import store
 from review.errors import UsageError
 from review.params import RunParameters
 from review.protocol import SOURCE_NAMES, available_protocols, load_protocol
+from review.sources import SOURCES
 
 NAME = "run"
 HELP = "search -> store -> dedupe -> screen -> report (the update-evidence flow)"
@@ -38,6 +39,9 @@ def parameters(args: argparse.Namespace) -> RunParameters:
     unknown = [s for s in args.source if s not in SOURCE_NAMES]
     if unknown:
         raise UsageError(f"unknown source(s) {unknown}; known: {', '.join(SOURCE_NAMES)}")
+    missing = [s for s in args.source if s not in SOURCES]
+    if missing:
+        raise UsageError(f"source(s) {missing} not available in this version: {list(SOURCES)}")
     try:
         return RunParameters(
             protocols=args.protocol, sources=args.source, since=args.since,
