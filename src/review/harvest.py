@@ -142,7 +142,8 @@ def _finish(db: Path, outcome: SearchOutcome, truncated: bool) -> None:
     if outcome.status == "running":
         outcome.status = "truncated" if truncated else "completed"
     total = outcome.reported_total
-    shortfall = total - outcome.fetched if total is not None and not truncated else None
+    complete = outcome.status == "completed"
+    shortfall = total - outcome.fetched if total is not None and complete else None
     if shortfall and shortfall > 0:
         log.warning(
             "%s/%s %s: fetched %d of %d reported (shortfall %d)", outcome.protocol,
