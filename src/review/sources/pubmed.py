@@ -323,9 +323,10 @@ def fetch(
     for leaf, result in _leaves(search, root, resume, root=True):
         retstart = resume.retstart if leaf == resume.exact else 0
         while retstart < result.count:
-            if max_records is not None and sent >= max_records:
+            cap = PAGE_SIZE if max_records is None else max_records - sent
+            retmax = min(PAGE_SIZE, result.count - retstart, cap)
+            if retmax <= 0:
                 return
-            retmax = min(PAGE_SIZE, result.count - retstart, (max_records or PAGE_SIZE) - sent)
             response, parsed = _efetch(session, base_url, result, retstart, retmax)
             sent += len(parsed.items)
             yield FetchedPage(
