@@ -20,13 +20,18 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.runtime import task_run  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from review import harvest, pipeline, runs, store  # noqa: E402
-from review.errors import SourceUnavailable  # noqa: E402
+from flows.common import (  # noqa: E402
+    SearchProgress,
+    exclusive_writer,
+    mark_interrupted,
+    retry_on_locked,
+)
+from review import harvest, pipeline, run_report, runs, store  # noqa: E402
+from review.errors import DatabaseLocked, SourceUnavailable  # noqa: E402
 from review.params import RunParameters  # noqa: E402
 from review.protocol import Protocol, load_protocols  # noqa: E402
 from review.report import run_markdown  # noqa: E402
 from review.sources import SOURCES  # noqa: E402
-
 
 SEARCH_RETRIES = 2
 
@@ -34,7 +39,7 @@ SEARCH_RETRIES = 2
 def _network_only(task: Any, task_run: Any, state: Any) -> bool:
     try:
         state.result()
-    except SourceUnavailable:
+    except (SourceUnavailable, DatabaseLocked):  # a locked file: wait, then resume the cursor
         return True
     except Exception:
         return False
@@ -57,16 +62,23 @@ def search(
     from datetime import date
 
     start = date.fromisoformat(since) if since else runs.last_success(db, protocol.name, source)
+    progress = SearchProgress(protocol.name, source, max_records)
     outcomes = harvest.search_source(
-        db, protocol, source, run_id=run_id, since=start, max_records=max_records
-    )
+        db, protocol, source, run_id=run_id, since=start, max_records=max_records,
+        progress=progress,
+    )  # fmt: skip
+    progress.done()
     unreachable = [o for o in outcomes if o.source_down and "cannot reach" in (o.error or "")]
     if unreachable and task_run.run_count <= SEARCH_RETRIES:  # retry (and resume) while we may
         raise SourceUnavailable(unreachable[0].error or "", source=source)
     return outcomes
 
 
-@task(name="stage", task_run_name="{name}", cache_policy=NO_CACHE)
+@task(
+    name="stage", task_run_name="{name}", cache_policy=NO_CACHE, retries=2,
+    retry_delay_seconds=float(os.environ.get("REVIEW_TASK_RETRY_DELAY", "60")),
+    retry_condition_fn=retry_on_locked,
+)  # fmt: skip
 def stage(name: str, db: Path, protocols: list[Protocol]) -> dict[str, Any] | None:
     """Run one later stage; None when its library is not installed (the run says so)."""
     logger = get_run_logger()
@@ -110,44 +122,68 @@ def _dry_run(protocols: list[Protocol], sources: list[str]) -> dict[str, Any]:
     return {"status": "dry-run", "queries": queries}
 
 
+def search_all(
+    db: Path, protocols: list[Protocol], sources: list[str], run_id: str,
+    max_records: int | None, since: str | None,
+) -> list[harvest.SearchOutcome]:  # fmt: skip
+    """One concurrent search task per protocol × source; a failed source fails only itself."""
+    futures = [
+        search.submit(db, protocol, name, run_id, max_records, since)
+        for protocol in protocols
+        for name in sources
+        if name in protocol.sources
+    ]
+    return _collect(futures, get_run_logger())
+
+
+def publish_snapshot(db: Path) -> str:
+    """Refresh the researchers' snapshot; a failure is logged, never fails the run."""
+    try:
+        return str(pipeline.publish_snapshot(db))
+    except Exception as exc:
+        get_run_logger().error("snapshot not refreshed (researchers see the previous one): %s", exc)
+        return ""
+
+
 @flow(name="update-evidence", task_runner=ThreadPoolTaskRunner(max_workers=4))  # type: ignore[arg-type]
 def update_evidence(params: RunParameters | None = None) -> dict[str, Any]:
     """Bring the evidence base up to date for the chosen protocols and sources."""
     params = params or RunParameters()
-    logger = get_run_logger()
     db = Path(params.db) if params.db else store.default_db_path()
     protocols = load_protocols(params.protocol_names() or None)
     sources = [s for s in (params.source_names() or list(SOURCES)) if s in SOURCES]
     if params.dry_run:
         return _dry_run(protocols, sources)
+    with exclusive_writer(db):
+        return _update(params, db, protocols, sources)
+
+
+def _update(
+    params: RunParameters, db: Path, protocols: list[Protocol], sources: list[str]
+) -> dict[str, Any]:
     run_id = runs.start_run(db, "replay" if params.replay else "run", params.model_dump())
+    mark_interrupted(db, run_id)
     outcomes: list[harvest.SearchOutcome] = []
     if params.replay:
         replay(db, sources)
     else:
         since = params.since.isoformat() if params.since else None
-        futures = [
-            search.submit(db, protocol, name, run_id, params.max_records, since)
-            for protocol in protocols
-            for name in sources
-            if name in protocol.sources
-        ]
-        outcomes = _collect(futures, logger)
+        outcomes = search_all(db, protocols, sources, run_id, params.max_records, since)
     results = {name: stage(name, db, protocols) for name in ("dedupe", "screen", "report")}
-    skipped = [name for name, result in results.items() if result is None]
-    snapshot = pipeline.publish_snapshot(db)
     summary = {
         "run_id": run_id,
         "status": "partial" if any(o.status == "failed" for o in outcomes) else "completed",
         "searches": pipeline.search_summary(outcomes),
-        "skipped_stages": skipped,
+        "skipped_stages": [name for name, result in results.items() if result is None],
         "dedupe": results["dedupe"],
         "screen": results["screen"],
         "prisma": (results["report"] or {}).get("prisma", []),
+        "new": run_report.whats_new(db, run_id),
+        "exports": [str(p) for p in run_report.export_decisions(db, [p.name for p in protocols])],
         "db": str(db),
-        "snapshot": str(snapshot),
+        "snapshot": publish_snapshot(db),
     }
-    _publish(summary, logger)
+    _publish(summary, get_run_logger())
     runs.finish_run(db, run_id, summary["status"], summary)
     return summary
 
@@ -163,4 +199,5 @@ def _publish(summary: dict[str, Any], logger: Any) -> None:
             key="prisma-counts", table=summary["prisma"], description="PRISMA counts per protocol"
         )
     create_table_artifact(key="searches", table=summary["searches"] or [{}], description="Queries")
-    create_markdown_artifact(key="run-summary", markdown=run_markdown(summary))
+    text = run_markdown(summary) + "\n\n" + run_report.markdown(summary)
+    create_markdown_artifact(key="run-summary", markdown=text)

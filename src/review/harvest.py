@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -162,8 +163,12 @@ def run_query(
     db: Path, protocol: Protocol, source: Source, query: Query, *, run_id: str,
     since: date | None = None, max_records: int | None = None,
     session_factory: Callable[[], object] | None = None,
+    on_page: Callable[[SearchOutcome], None] | None = None,
 ) -> SearchOutcome:  # fmt: skip
-    """Fetch one query to the end (or ``max_records``), storing page by page."""
+    """Fetch one query to the end (or ``max_records``), storing page by page.
+
+    ``on_page(outcome)`` is called after each stored page (progress reports).
+    """
     outcome, token, page_no = _start_search(db, protocol.name, query, run_id, since)
     session = session_factory() if session_factory else make_session(source.http_config())
     remaining = None if max_records is None else max(0, max_records - outcome.fetched)
@@ -185,6 +190,8 @@ def run_query(
                 outcome.reported_total = page.parsed.total
             if remaining is not None:
                 remaining -= len(records)
+            if on_page:
+                on_page(outcome)
             if truncated:
                 break
     except SourceError as exc:
@@ -197,14 +204,21 @@ def run_query(
 def search_source(
     db: Path, protocol: Protocol, source_name: str, *, run_id: str,
     since: date | None = None, max_records: int | None = None,
+    progress: Callable[[int, int, SearchOutcome], None] | None = None,
 ) -> list[SearchOutcome]:  # fmt: skip
-    """Every query of the protocol for one source; a dead source stops its remaining queries."""
+    """Every query of the protocol for one source; a dead source stops its remaining queries.
+
+    ``progress(query_index, query_count, outcome)`` is called after each stored page.
+    """
     source = SOURCES[source_name]
     outcomes: list[SearchOutcome] = []
-    for query in source.translate(protocol, since):
+    queries = list(source.translate(protocol, since))
+    for index, query in enumerate(queries):
+        on_page = partial(progress, index, len(queries)) if progress else None
         outcome = run_query(
-            db, protocol, source, query, run_id=run_id, since=since, max_records=max_records
-        )
+            db, protocol, source, query, run_id=run_id, since=since, max_records=max_records,
+            on_page=on_page,
+        )  # fmt: skip
         outcomes.append(outcome)
         if outcome.source_down:
             break

@@ -45,3 +45,17 @@ def last_success(db: Path, protocol: str, source: str) -> date | None:
             [protocol, source],
         )
     return row[0] if row else None
+
+
+def mark_interrupted(db: Path, current_run: str) -> int:
+    """Mark runs left 'running' by a crashed or cancelled process as 'interrupted'.
+
+    Call it while holding the database's run lock: then no other run can be alive.
+    """
+    with store.open_store(db, wait_seconds=600) as con:
+        rows = con.execute(
+            "UPDATE runs SET status = 'interrupted', finished_at = now() "
+            "WHERE status = 'running' AND run_id <> ? RETURNING run_id",
+            [current_run],
+        ).fetchall()
+    return len(rows)

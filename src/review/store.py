@@ -8,6 +8,7 @@ Writes are delete-then-insert in one transaction (never ``executemany``, ~200 ro
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -24,6 +25,7 @@ from review.errors import DatabaseLocked, SchemaTooNew, StoreError
 from review.record import Record
 
 STORAGE_COMPATIBILITY = "v1.5.0"
+log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 
 RECORD_COLUMNS = (
@@ -122,12 +124,21 @@ def _connect_once(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
+def _log_waiting(target: Path, error: str, wait_seconds: float) -> None:
+    holder = re.search(r"\(PID \d+\)", error)
+    log.warning(
+        "%s is open in another process %s (a researcher's connection?); waiting up to %.0f s. "
+        "Researchers should open the read-only snapshot %s instead of the live file.",
+        target, holder.group(0) if holder else "", wait_seconds, snapshot_path(target),
+    )  # fmt: skip
+
+
 def connect(
     path: Path | str | None = None, *, read_only: bool = False, wait_seconds: float = 0.0
 ) -> duckdb.DuckDBPyConnection:
     """Open (and migrate) the store; wait up to ``wait_seconds`` while another process holds it."""
     target = Path(path) if path else default_db_path()
-    deadline = time.monotonic() + wait_seconds
+    deadline, warned = time.monotonic() + wait_seconds, False
     while True:
         try:
             con = _connect_once(target, read_only)
@@ -135,6 +146,9 @@ def connect(
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise StoreError(f"{target}: cannot open the database: {exc}") from None
+            if not warned and wait_seconds > 0:
+                warned = True
+                _log_waiting(target, str(exc), wait_seconds)
             if time.monotonic() >= deadline:
                 raise DatabaseLocked(
                     f"{target}: the database is in use by another process (a running job, or "

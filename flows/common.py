@@ -1,0 +1,108 @@
+"""What every writing flow shares: one writer per database, progress, and the run's exports.
+
+Two guards keep concurrent runs apart. The file lock (``review.locks``) works everywhere,
+including the temporary server of ``review run``, and is released by the kernel if a run dies.
+The Prefect global concurrency limit ``review-db-writer`` (created by ``review serve``) adds
+the same rule across machines and shows waiting runs in the UI; it is used only where it
+exists, because a missing limit would silently do nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID
+
+from prefect import get_run_logger
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency
+from prefect.exceptions import ObjectNotFound
+from prefect.runtime import flow_run
+
+from review import locks, runs
+from review.errors import DatabaseLocked
+from review.harvest import SearchOutcome
+
+WRITER_LIMIT = "review-db-writer"
+PROGRESS_EVERY_SECONDS = 2.0
+
+
+def writer_limit_exists(name: str = WRITER_LIMIT) -> bool:
+    """Whether the Prefect server has the writers' global concurrency limit."""
+    try:
+        with get_client(sync_client=True) as client:
+            client.read_global_concurrency_limit_by_name(name)
+    except ObjectNotFound:
+        return False
+    return True
+
+
+@contextmanager
+def exclusive_writer(db: Path) -> Iterator[None]:
+    """Hold the Prefect writers' limit (where it exists) and the database's file lock."""
+    logger = get_run_logger()
+    wait = locks.run_wait_seconds()
+    holder = f"flow run {flow_run.get_name() or '?'} ({flow_run.get_id() or 'no id'})"
+    with ExitStack() as stack:
+        if writer_limit_exists():
+            logger.info("waiting for a slot of the concurrency limit %s", WRITER_LIMIT)
+            stack.enter_context(concurrency(WRITER_LIMIT, strict=True, timeout_seconds=wait))
+        stack.enter_context(locks.db_lock(db, wait_seconds=wait, holder=holder))
+        yield
+
+
+def mark_interrupted(db: Path, run_id: str) -> None:
+    """Inside the writer lock: runs still marked 'running' died; say so and mark them."""
+    count = runs.mark_interrupted(db, run_id)
+    if count:
+        get_run_logger().warning(
+            "%d earlier run(s) were interrupted; their searches resume from the stored cursor",
+            count,
+        )
+
+
+def retry_on_locked(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry condition: the database stayed locked (e.g. a researcher's open connection)."""
+    try:
+        state.result()
+    except DatabaseLocked:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+class SearchProgress:
+    """A progress artifact for one protocol × source search, updated at most every 2 s."""
+
+    def __init__(self, protocol: str, source: str, max_records: int | None) -> None:
+        self.max_records = max_records
+        self.last = 0.0
+        self.artifact_id = cast(
+            UUID,
+            create_progress_artifact(
+                progress=0.0, description=f"search {protocol} x {source}: records fetched"
+            ),
+        )
+
+    def __call__(self, index: int, count: int, outcome: SearchOutcome) -> None:
+        """``harvest.search_source``'s progress hook: query ``index`` of ``count`` advanced."""
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY_SECONDS:
+            return
+        self.last = now
+        update_progress_artifact(self.artifact_id, self.percent(index, count, outcome))
+
+    def percent(self, index: int, count: int, outcome: SearchOutcome) -> float:
+        """Share of the queries done, counting the current one by records fetched."""
+        target = min((t for t in (outcome.reported_total, self.max_records) if t), default=0)
+        part = min(1.0, outcome.fetched / target) if target else 0.0
+        return round(100.0 * (index + part) / max(count, 1), 1)
+
+    def done(self) -> None:
+        """Mark the search finished."""
+        update_progress_artifact(self.artifact_id, 100.0)
