@@ -5,11 +5,10 @@ phrases. Wildcards follow PubMed's 2024 rules (NLM Tech Bull 2024 May-Jun;(458):
 may stand anywhere in a term or phrase (``"hot spot* policing"[tiab]``) but needs at least four
 characters before it, so a shorter stem is searched without the wildcard.
 
-Paging: PubMed pages only the first 9,999 records of a search, so a search that reports more is
-split by publication date (``[dp]``), halving the year range, then into months; a month that
-still exceeds the cap raises ``SourceError`` instead of being cut silently. Resume tokens are
-self-contained JSON (``{"range": "1990-2007", "retstart": 500}`` or ``{"after": "2008-2025"}``)
-because a WebEnv expires: resuming re-runs esearch and skips the ranges already fetched.
+Paging: esearch with ``usehistory=y``, then efetch XML pages of 500 by WebEnv/query_key and
+``retstart``. A search over PubMed's 9,999-record cap is split by publication date and resume
+tokens are self-contained JSON: see ``pubmed_ranges``. Only efetch pages are yielded; the first
+esearch's Count is every page's ``total``. A query with no hits yields no page.
 
 Incremental updates (``since``): ``[edat]``, the date a citation entered PubMed, so records
 published long ago but added since are found. They cannot see records that changed after they
@@ -24,36 +23,42 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
 import requests
 
-from review.errors import BadResponse, SourceError
+from review.errors import BadResponse
 from review.http import HttpConfig, mailto, redact_url
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
 from review.sources.base import FetchedPage, ParsedPage, Query
+from review.sources.pubmed_ranges import (
+    OPEN_FROM,
+    OPEN_TO,
+    Resume,
+    Search,
+    Span,
+    date_clause,
+    leaves,
+    root_span,
+    token,
+)
 from review.sources.pubmed_xml import SearchResult, parse_efetch, parse_esearch
 from review.sources.pubmed_xml import to_record as _map_item
 from review.sources.query import boolean_query, split_to_fit
 
 NAME = "pubmed"
 BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
-# "retstart cannot be larger than 9998": only the first 9,999 records of a search can be paged
-# (NCBI, PubMed API update 2022; biopython#1924, paperscraper#40 in shared/apis/README.md).
-MAX_PER_SEARCH = 9999
 # efetch accepts up to 10,000 records per call (E-utilities Help, "EFetch: retmax"); 500 keeps
 # each XML page a few MB, so a failed page costs little to retry.
 PAGE_SIZE = 500
 # NCBI documents no term-length limit but asks for POST for long requests; we keep GET URLs
 # (archived verbatim) under ~8 KB, the common server limit, by splitting long strategies.
 MAX_TERM_URL_CHARS = 6000
-OPEN_FROM, OPEN_TO = 1000, 3000  # the year range that covers every PubMed record
 PAGE_ATTEMPTS = 3  # a 200 with a truncated or HTML body is requested again, then it fails
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,11 +94,6 @@ def pubmed_term(term: str) -> str:
 def render(blocks: list[ConceptBlock]) -> str:
     """``(a[tiab] OR "b c"[tiab]) AND (...)`` for the concept blocks."""
     return boolean_query(blocks, term=pubmed_term)
-
-
-def date_clause(tag: str, start: str, end: str) -> str:
-    """``("1990"[dp] : "3000"[dp])``: PubMed's range syntax for a date field."""
-    return f'("{start}"[{tag}] : "{end}"[{tag}])'
 
 
 def _filters(protocol: Protocol, since: date | None) -> dict[str, str]:
@@ -137,125 +137,7 @@ def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
     ]
 
 
-# ---------------------------------------------------------------- date ranges and tokens
-
-
-@dataclass(frozen=True)
-class Span:
-    """A publication-date range: years ``lo..hi``, or one month of year ``lo`` when ``month``."""
-
-    lo: int
-    hi: int
-    month: int = 0
-
-    @property
-    def key(self) -> str:
-        return f"{self.lo}/{self.month:02d}" if self.month else f"{self.lo}-{self.hi}"
-
-    @property
-    def start(self) -> int:  # months since year 0, so year and month ranges compare
-        return self.lo * 12 + max(self.month - 1, 0)
-
-    @property
-    def end(self) -> int:
-        return self.lo * 12 + self.month - 1 if self.month else self.hi * 12 + 11
-
-    def clause(self) -> str:
-        if self.month:
-            return date_clause("dp", self.key, self.key)
-        return date_clause("dp", str(self.lo), str(self.hi))
-
-    @classmethod
-    def parse(cls, key: str) -> Span:
-        month = re.fullmatch(r"(\d{4})/(\d{2})", key)
-        if month:
-            return cls(int(month[1]), int(month[1]), int(month[2]))
-        years = re.fullmatch(r"(\d{4})-(\d{4})", key)
-        if not years:
-            raise ValueError(f"not a PubMed date range: {key!r}")
-        return cls(int(years[1]), int(years[2]))
-
-
-@dataclass(frozen=True)
-class Resume:
-    """Where a resumed fetch starts: skip ranges ending before ``at``; ``exact`` at ``retstart``."""
-
-    at: int = 0
-    exact: Span | None = None
-    retstart: int = 0
-
-    @classmethod
-    def parse(cls, token: str | None) -> Resume:
-        if not token:
-            return cls()
-        try:
-            data = json.loads(token)
-            if "after" in data:
-                return cls(at=Span.parse(data["after"]).end + 1)
-            span = Span.parse(data["range"])
-            return cls(at=span.start, exact=span, retstart=int(data["retstart"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SourceError(
-                f"{NAME}: unusable resume token {token!r} ({exc})", source=NAME
-            ) from None
-
-
-def _token(span: Span, retstart: int) -> str:
-    return json.dumps({"range": span.key, "retstart": retstart})
-
-
-def root_span(filters: dict[str, str]) -> Span:
-    """The year range of the query's ``dp`` filter, or every year when it has none."""
-    years = re.findall(r'"(\d{4})"\[dp\]', filters.get("dp", ""))
-    return Span(int(years[0]), int(years[1])) if len(years) == 2 else Span(OPEN_FROM, OPEN_TO)
-
-
-def halves(span: Span) -> list[Span]:
-    """Two halves of a year range, or the twelve months of a single year."""
-    if span.lo < span.hi:
-        mid = (span.lo + span.hi) // 2
-        return [Span(span.lo, mid), Span(mid + 1, span.hi)]
-    if span.month:
-        return []
-    return [Span(span.lo, span.lo, month) for month in range(1, 13)]
-
-
 # ---------------------------------------------------------------- I/O
-
-
-Search = Callable[[Span | None], SearchResult]
-
-
-def _leaves(
-    search: Search, span: Span, resume: Resume, root: bool = False
-) -> Iterator[tuple[Span, SearchResult]]:
-    """Date ranges of at most 9,999 records each, in date order, skipping those already done."""
-    if span.end < resume.at:
-        return
-    result = search(None if root else span)
-    if result.count <= MAX_PER_SEARCH:
-        yield span, result
-        return
-    parts = halves(span)
-    if not parts:
-        raise SourceError(
-            f"{NAME}: {result.count} records published in {span.key} alone; PubMed pages only "
-            f"{MAX_PER_SEARCH} per search, so narrow the query",
-            source=NAME,
-        )
-    found = 0
-    for part in parts:
-        for leaf, leaf_result in _leaves(search, part, resume):
-            found += leaf_result.count
-            yield leaf, leaf_result
-    if parts[0].month and resume.at <= span.start and found < result.count:
-        log.warning(
-            "%s: %s has %d records but its months only %d (undated records missed)",
-            NAME,
-            span.key,
-            result.count,
-            found,
-        )
 
 
 def _get(
@@ -320,7 +202,7 @@ def fetch(
         return result
 
     sent = 0
-    for leaf, result in _leaves(search, root, resume, root=True):
+    for leaf, result in leaves(search, root, resume, root=True):
         retstart = resume.retstart if leaf == resume.exact else 0
         while retstart < result.count:
             cap = PAGE_SIZE if max_records is None else max_records - sent
@@ -337,7 +219,7 @@ def fetch(
                     total=counts[0],
                     next_token=_next(leaf, root, retstart + retmax, result.count),
                 ),
-                token=_token(leaf, retstart),
+                token=token(leaf, retstart),
             )
             retstart += retmax
 
@@ -345,7 +227,7 @@ def fetch(
 def _next(leaf: Span, root: Span, retstart: int, count: int) -> str | None:
     """The token of the page after this one: same range, the next range, or None at the end."""
     if retstart < count:
-        return _token(leaf, retstart)
+        return token(leaf, retstart)
     return None if leaf.end >= root.end else json.dumps({"after": leaf.key})
 
 
