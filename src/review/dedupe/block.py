@@ -33,6 +33,9 @@ def keys(p: Prepared) -> dict[str, np.ndarray]:
         [" ".join(sorted(sorted(w, key=len)[-3:])) if len(w) >= 3 else None for w in words],
         dtype=object,
     )
+    initials = np.array(
+        ["".join(w[0] for w in v.split()) if v else None for v in p["venue"]], dtype=object
+    )
     return {
         "doi": p["doi"],
         "pmid": p["pmid"],
@@ -40,7 +43,7 @@ def keys(p: Prepared) -> dict[str, np.ndarray]:
         "title_suffix": suffix,
         "title_longest": longest,
         "author_year": _concat(p["first_author"], year),
-        "venue_volume_page": _concat(p["venue"], p["volume"], p["page_start"]),
+        "venue_volume_page": _concat(initials, p["volume"], p["page_start"]),
         "author_page": _concat(p["first_author"], p["page_start"]),
         "year_volume_page": _concat(year, p["volume"], p["page_start"]),
     }

@@ -40,6 +40,7 @@ def hard_conflict(f: Features) -> np.ndarray:
         | ((f["doi"] == 1) & (f["doi_exact"] == -1) & (f["year_diff"] >= 2))
         | (f["pmid"] == -1)
         | (f["venue_kind"] == -1)
+        | ((f["page_overlap"] == -1) & ~ident)
         | ((f["year_diff"] >= 2) & ~ident)
         | ((f["year_diff"] >= 1) & ~ident & ~_known_ge(f["title"], 97))
         | (f["title"] < 50) & ~((f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1))
@@ -65,11 +66,16 @@ def sure(f: Features) -> np.ndarray:
     # must agree too.
     by_id = ident & _known_ge(f["title"], 85) & _ge(f["authors"], 60) & _pages_ok(f)
     corroborated = authors_good | (f["page"] == 1) | venue_known
-    by_title = _known_ge(f["title"], 95) & authors_ok & same_year & clean & corroborated
-    # Same title, authors, venue, volume and year: a page mismatch is an export error.
+    # Without authors on one side, title, year and venue are not enough: the place must agree.
+    anonymous = np.isnan(f["authors"]) & ~((f["page"] == 1) | ((f["volume"] == 1) & venue_known))
+    by_title = (
+        _known_ge(f["title"], 95) & authors_ok & same_year & clean & corroborated & ~anonymous
+    )
+    # Same title, authors (first included), venue, volume, issue and year: a page mismatch
+    # (never two disjoint full ranges) is an export error.
     by_title |= (
-        _known_ge(f["title"], 98) & _known_ge(f["authors"], 95) & same_year
-        & (f["volume"] == 1) & venue_known
+        _known_ge(f["title"], 98) & authors_good & _known_ge(f["authors_ratio"], 90)
+        & same_year & (f["volume"] == 1) & (f["issue"] != -1) & venue_known
     )  # fmt: skip
     by_fields = _known_ge(f["title"], 90) & authors_good & same_year & clean & place
     by_place = (

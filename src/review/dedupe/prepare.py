@@ -143,12 +143,21 @@ def prepare(table: pa.Table) -> Prepared:
         "volume": _np(first_number(_strings(table, "volume"))),
         "page_start": _np(start),
         "page_end": _np(end),
+        "page_start_n": _ints(start),
+        "page_end_n": _ints(end),
+        "issue": _np(first_number(_strings(table, "issue"))),
         "doi": _np(doi),
         "doi_exact": _np(doi_exact),
         "pmid": _np(first_number(_strings(table, "pmid"))),
         "online_first": _online_first(start, _strings(table, "volume")),
         "abstract": _np(pc.utf8_slice_codeunits(squash(fold(_strings(table, "abstract"))), 0, 400)),
     }  # fmt: skip
+
+
+def _ints(arr: pa.Array) -> np.ndarray:
+    """Digit strings as int64 (-1 when missing or absurdly long)."""
+    short = pc.if_else(pc.less_equal(pc.utf8_length(arr), 9), arr, pa.scalar(None, pa.string()))
+    return np.asarray(pc.fill_null(pc.cast(short, pa.int64()), -1).to_numpy(zero_copy_only=False))
 
 
 def _title_numbers(key: pa.Array) -> pa.Array:

@@ -12,6 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from review.dedupe.prepare import Prepared
+from review.dedupe.text import venue_similarity
 
 Features = dict[str, np.ndarray]
 
@@ -44,6 +45,28 @@ def _first_author(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(short >= 4, np.fmax(ratio, partial), ratio)
 
 
+def _venue(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Abbreviation-aware venue similarity per pair (cached per distinct pair); NaN unknown."""
+    out = np.full(len(a), np.nan)
+    cache: dict[tuple[str, str], float] = {}
+    for k in np.flatnonzero(_known(a) & _known(b)):
+        key = (a[k], b[k])
+        if key not in cache:
+            cache[key] = venue_similarity(*key)
+        out[k] = cache[key]
+    return out
+
+
+def _overlap(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """+1 page ranges overlap, -1 both are full ranges and disjoint, 0 otherwise."""
+    out = np.zeros(len(i), dtype=np.int8)
+    s, e = p["page_start_n"], p["page_end_n"]
+    full = (s[i] >= 0) & (e[i] >= s[i]) & (s[j] >= 0) & (e[j] >= s[j])
+    disjoint = (e[i] < s[j]) | (e[j] < s[i])
+    out[full] = np.where(disjoint[full], -1, 1)
+    return out
+
+
 def _pages(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Page agreement; a lone page equal to the other's end page ("5-10" vs "10") agrees."""
     start = _agree(p["page_start"][i], p["page_start"][j])
@@ -71,7 +94,7 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
         "authors": _sim(*col("authors"), fuzz.token_set_ratio),
         "authors_ratio": _sim(*col("authors"), fuzz.ratio),
         "first_author": _first_author(*col("first_author")),
-        "venue": _sim(*col("venue"), fuzz.token_set_ratio),
+        "venue": _venue(*col("venue")),
         "abstract": _sim(*col("abstract"), fuzz.ratio),
         "year_diff": np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),
         "doi": _agree(*col("doi")),
@@ -80,6 +103,8 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
         "volume": _agree(*col("volume")),
         "page": _pages(p, i, j),
         "page_end": _agree(*col("page_end")),
+        "page_overlap": _overlap(p, i, j),
+        "issue": _agree(*col("issue")),
         "numbers": _agree(*col("title_nums")),
         "kind_same": _agree(*col("kind")) >= 0,
         "venue_kind": _agree(*col("venue_kind")),

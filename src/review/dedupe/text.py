@@ -16,6 +16,12 @@ _TAILS = (
     r"\s*[.;]?\s*(?:erratum in|comment in|comment on|retraction in|"
     r"corrected and republished in|update in|update of)\b.*$"
 )
+# Embase venue tails: ". Conference: ...", ".93 (6) (pp 1-9) 2011", ".(SUPPL.55) (no pagination)",
+# ". Date of Publication: ...", "Article Number: ...".
+_VENUE_TAIL = (
+    r"(?:\.\s*conference\s*:|[.,]?\s*\d+\s*\(|\.\s*\(|\(no pagination\)|"
+    r"\.?\s*date of publication|\.?\s*article number).*$"
+)
 _ROMAN = {
     "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
     "ix": "9", "x": "10", "xi": "11", "xii": "12",
@@ -52,28 +58,51 @@ def title_key(arr: pa.Array) -> pa.Array:
     arr = pc.replace_substring_regex(arr, pattern=_TRANSLATED, replacement="")
     arr = pc.replace_substring_regex(arr, pattern=r"^\s*retracted\s*:\s*", replacement="")
     arr = squash(arr)
+    # "delta9" and "delta 9", "covid19" and "covid 19" compare (and count) alike.
+    arr = pc.replace_substring_regex(arr, pattern=r"([a-z])(\d)", replacement=r"\1 \2")
     arr = _roman_to_digits(arr)
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
 
 
 def venue_key(arr: pa.Array) -> pa.Array:
-    """Abbreviation-aware venue key: first three letters of each significant word.
+    """Venue words for abbreviation-aware comparison: folded, without stop words or tails.
 
-    "Cochrane Database of Systematic Reviews" and "Cochrane Database Syst Rev" both give
-    "coc dat sys rev". Embase tails (".93 (6) (pp 1-9) 2011", ". Conference: ...") are cut.
+    "Cochrane Database of Systematic Reviews" gives "cochrane database systematic reviews",
+    "Cochrane Database Syst Rev." gives "cochrane database syst rev"; ``venue_similarity``
+    matches the abbreviations. Embase tails (".93 (6) (pp 1-9) 2011", ". Conference: ...")
+    are cut.
     """
     arr = fold(arr)
-    arr = pc.replace_substring_regex(arr, pattern=r"\.\s*conference\s*:.*$", replacement="")
-    arr = pc.replace_substring_regex(arr, pattern=r"[.,]?\s*\d+\s*\(.*$", replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=_VENUE_TAIL, replacement="")
     arr = pc.replace_substring_regex(arr, pattern=r"\.", replacement=" ")
     arr = squash(arr)
     arr = pc.replace_substring_regex(
         arr, pattern=r"\b(?:the|of|and|for|in|on|de|la|und|der|fur|et|des)\b", replacement=" "
     )
-    arr = pc.replace_substring_regex(arr, pattern=r"\b([a-z]{1,3})[a-z]*", replacement=r"\1")
     arr = pc.replace_substring_regex(arr, pattern=r"\b\d+\b", replacement=" ")
     arr = squash(arr)
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` can abbreviate ``word``: same first letter, then a subsequence
+    ("j" journal, "disord" disorders, "br" british, "natl" national)."""
+    if short == word:
+        return True
+    if not short or not word or short[0] != word[0] or len(short) > len(word):
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+def venue_similarity(a: str, b: str) -> float:
+    """0..100: the share of the shorter venue's words that abbreviate a word of the other
+    (either way round). "J Affect Disord" ~ "Journal of Affective Disorders" is 100,
+    "Current Protocols in Pharmacology" ~ "... in Neuroscience" is 67."""
+    wa, wb = a.split(), b.split()
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    hits = sum(any(_abbreviates(x, y) or _abbreviates(y, x) for y in long_) for x in short)
+    return 100.0 * hits / len(short) if short else float("nan")
 
 
 def first_number(arr: pa.Array) -> pa.Array:
