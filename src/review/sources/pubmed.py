@@ -160,6 +160,7 @@ def _get(
 
 def _esearch(session: requests.Session, base_url: str, query: Query) -> Search:
     def search(span: Span | None) -> SearchResult:
+        """esearch for the query within ``span`` (None: the query's own date filter)."""
         term = full_term(query.text, query.filters, span.clause() if span else None)
         params = _params(term=term, usehistory="y", retmax=0)
         response, result = _get(session, f"{base_url}/esearch.fcgi", params, parse_esearch)
@@ -183,6 +184,19 @@ def _efetch(
     return _get(session, f"{base_url}/efetch.fcgi", params, lambda body, url: parse_page(body))
 
 
+def _counting(search: Search) -> tuple[Search, list[int]]:
+    """Wrap esearch to remember every Count; the first is the whole query's (the total)."""
+    counts: list[int] = []
+
+    def counted(span: Span | None) -> SearchResult:
+        """Run esearch and note its Count."""
+        result = search(span)
+        counts.append(result.count)
+        return result
+
+    return counted, counts
+
+
 def fetch(
     session: requests.Session,
     query: Query,
@@ -193,35 +207,22 @@ def fetch(
 ) -> Iterator[FetchedPage]:
     """Yield efetch pages for every date range of the query, from ``start_token`` on."""
     resume, root = Resume.parse(start_token), root_span(query.filters)
-    counts: list[int] = []  # counts[0] is the whole query's, the total every page reports
-    esearch = _esearch(session, base_url, query)
-
-    def search(span: Span | None) -> SearchResult:
-        result = esearch(span)
-        counts.append(result.count)
-        return result
-
-    sent = 0
+    search, counts = _counting(_esearch(session, base_url, query))
+    left = max_records
     for leaf, result in leaves(search, root, resume, root=True):
         retstart = resume.retstart if leaf == resume.exact else 0
-        while retstart < result.count:
-            cap = PAGE_SIZE if max_records is None else max_records - sent
-            retmax = min(PAGE_SIZE, result.count - retstart, cap)
-            if retmax <= 0:
-                return
+        while retstart < result.count and (left is None or left > 0):
+            retmax = min(PAGE_SIZE, result.count - retstart, PAGE_SIZE if left is None else left)
             response, parsed = _efetch(session, base_url, result, retstart, retmax)
-            sent += len(parsed.items)
+            following = _next(leaf, root, retstart + retmax, result.count)
+            parsed = replace(parsed, total=counts[0], next_token=following)
             yield FetchedPage(
-                url=redact_url(response.url),
-                body=response.content,
-                parsed=replace(
-                    parsed,
-                    total=counts[0],
-                    next_token=_next(leaf, root, retstart + retmax, result.count),
-                ),
-                token=token(leaf, retstart),
+                redact_url(response.url), response.content, parsed, token(leaf, retstart)
             )
             retstart += retmax
+            left = None if left is None else left - len(parsed.items)
+        if left is not None and left <= 0:
+            return
 
 
 def _next(leaf: Span, root: Span, retstart: int, count: int) -> str | None:
