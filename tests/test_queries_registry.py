@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from reporting.reporting_seed import seed
 
-from review.queries import available_queries, query_text, queries_dir, run_query
+from reporting.reporting_seed import seed
+from review.queries import available_queries, queries_dir, query_text, run_query
 from review.store import open_store
 
 REQUIRED = {"prisma", "included", "decisions", "duplicates", "exclusion_reasons",

@@ -48,7 +48,7 @@ SP  - 101
 EP  - 120
 DO  - 10.1000/policing.2015
 AB  - {POLICING[1]}
-ER  - 
+ER  -
 
 TY  - JOUR
 ID  - R2
@@ -57,7 +57,7 @@ AU  - Brown, Ann
 PY  - 2012
 T2  - Oncology Letters
 AB  - {TAMOXIFEN[1]}
-ER  - 
+ER  -
 """
 
 CSV = (
