@@ -77,13 +77,15 @@ def markdown(summary: dict[str, Any]) -> str:
     """The run summary's sections on what is new since the last run and where the exports are."""
     from review.report import markdown_table
 
-    new = summary.get("new") or {}
-    parts = [
-        "## New since the last run",
-        "Works screened in this run, by decision:",
-        markdown_table(new.get("decisions", []), ["protocol", "decision", "n"]),
-    ]
-    if new.get("included"):
+    new = summary.get("new")
+    parts = []
+    if new is not None:
+        parts += [
+            "## New since the last run",
+            "Works screened in this run, by decision:",
+            markdown_table(new.get("decisions", []), ["protocol", "decision", "n"]),
+        ]
+    if new and new.get("included"):
         table = markdown_table(new["included"], ["protocol", "title", "year", "doi"])
         parts += ["Newly included (first 10):", table]
     exports = [f"- `{path}`" for path in summary.get("exports", [])]
