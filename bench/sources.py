@@ -23,11 +23,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from review.http import make_session
-from review.sources import crossref, eric, europepmc
+from review.sources import crossref, eric, europepmc, pubmed, semanticscholar
 from review.sources.base import Query
 
 Args = dict[str, str]
-PageBuilder = Callable[[Args, int, int], dict[str, Any]]  # (args, request number, total)
+# (args, request number, total) -> a JSON page, or raw bytes (PubMed's XML)
+PageBuilder = Callable[[Args, int, int], dict[str, Any] | bytes]
 
 
 @dataclass
@@ -71,6 +72,37 @@ def eric_page(args: Args, n: int, total: int) -> dict[str, Any]:
     return {"response": {"numFound": total, "start": start, "docs": docs}}
 
 
+def pubmed_page(args: Args, n: int, total: int) -> bytes:
+    if "term" in args:  # esearch: one history set holding every record (total <= 9,999)
+        return (
+            f"<eSearchResult><Count>{total}</Count><QueryKey>1</QueryKey>"
+            "<WebEnv>BENCH</WebEnv></eSearchResult>"
+        ).encode()
+    start, rows = int(args["retstart"]), int(args["retmax"])
+    articles = "".join(
+        f"<PubmedArticle><MedlineCitation><PMID>{start + i + 1}</PMID></MedlineCitation>"
+        "</PubmedArticle>"
+        for i in range(min(rows, total - start))
+    )
+    return f"<PubmedArticleSet>{articles}</PubmedArticleSet>".encode()
+
+
+def s2_page(args: Args, n: int, total: int) -> dict[str, Any]:
+    done = int(args.get("token", "t0")[1:])  # our token counts the papers already served
+    data = [{"paperId": f"{done + i:040d}", "title": "t"} for i in range(min(1000, total - done))]
+    following = done + len(data)
+    token = {"token": f"t{following}"} if following < total else {}  # absent on the last page
+    return {"total": total, "data": data, **token}
+
+
+def _pubmed_case(key: str) -> Case:
+    limit = 10 if key else 3  # E-utilities Help ch. 2; NLM KA-05510
+    return Case(
+        pubmed, limit, pubmed.PAGE_SIZE, pubmed_page, Query("pubmed", "x[tiab]"),
+        env={"NCBI_API_KEY": key}, note="with API key" if key else "no API key",
+    )  # fmt: skip
+
+
 def _crossref_case(mailto: str) -> Case:
     limit = 10 if mailto else 5  # Crossref blog 2025-11-05; recorded x-rate-limit-limit
     return Case(
@@ -91,6 +123,13 @@ CASES: dict[str, Case] = {
         note="limit = our conservative 5 req/s (no published figure)",
     ),
     "eric": Case(eric, 1, eric.ROWS, eric_page, Query("eric", "x"), note="<= 1 req/s"),
+    # The first request of a PubMed run is an esearch; the steady state is efetch pages.
+    "pubmed": _pubmed_case(""),
+    "pubmed-key": _pubmed_case("bench-key"),
+    "semanticscholar": Case(
+        semanticscholar, 1, 1000, s2_page, Query("semanticscholar", "x"),
+        env={"SEMANTIC_SCHOLAR_API_KEY": "bench-key"}, note="introductory key rate, 1 req/s",
+    ),
 }  # fmt: skip
 
 
@@ -126,8 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(429, b"rate limited", {"Retry-After": "1"})
             return
         args = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-        body = json.dumps(api.case.page(args, api.served, api.total)).encode()
-        self._send(200, body, {"Content-Type": "application/json", **api.case.headers})
+        page = api.case.page(args, api.served, api.total)
+        body, kind = (page, "text/xml") if isinstance(page, bytes) else (
+            json.dumps(page).encode(), "application/json")  # fmt: skip
+        self._send(200, body, {"Content-Type": kind, **api.case.headers})
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
