@@ -30,6 +30,15 @@ def identified(f: Features) -> np.ndarray:
     return same_version | (f["pmid"] == 1)
 
 
+def verbatim(f: Features) -> np.ndarray:
+    """The same title and the same author list, word for word (a page clash is then an
+    export error; a one-word title change with disjoint pages is a series)."""
+    return (
+        _known_ge(f["title"], 100) & _known_ge(f["authors_ratio"], 95)
+        & _known_ge(f["first_author"], 95)
+    )  # fmt: skip
+
+
 def hard_conflict(f: Features) -> np.ndarray:
     """Pairs that may never merge, whatever else agrees (also used between clusters)."""
     ident = identified(f)
@@ -40,7 +49,7 @@ def hard_conflict(f: Features) -> np.ndarray:
         | ((f["doi"] == 1) & (f["doi_exact"] == -1) & (f["year_diff"] >= 2))
         | (f["pmid"] == -1)
         | (f["venue_kind"] == -1)
-        | ((f["page_overlap"] == -1) & ~ident)
+        | ((f["page_overlap"] == -1) & ~ident & ~verbatim(f))
         | ((f["year_diff"] >= 2) & ~ident)
         | ((f["year_diff"] >= 1) & ~ident & ~_known_ge(f["title"], 97))
         | (f["title"] < 50) & ~((f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1))

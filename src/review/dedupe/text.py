@@ -16,6 +16,8 @@ _TAILS = (
     r"\s*[.;]?\s*(?:erratum in|comment in|comment on|retraction in|"
     r"corrected and republished in|update in|update of)\b.*$"
 )
+# Ovid/MEDLINE tags inside titles: "[Review] [33 refs]".
+_REVIEW_TAGS = r"\[\s*(?:review|\d+\s*refs?|\d+\s*references)\s*\]"
 # Embase venue tails: ". Conference: ...", ".93 (6) (pp 1-9) 2011", ".(SUPPL.55) (no pagination)",
 # ". Date of Publication: ...", "Article Number: ...".
 _VENUE_TAIL = (
@@ -55,11 +57,13 @@ def title_key(arr: pa.Array) -> pa.Array:
     """Comparison form of a title: folded, without translation markers or erratum tails."""
     arr = fold(arr)
     arr = pc.replace_substring_regex(arr, pattern=_TAILS, replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=_REVIEW_TAGS, replacement=" ")
     arr = pc.replace_substring_regex(arr, pattern=_TRANSLATED, replacement="")
     arr = pc.replace_substring_regex(arr, pattern=r"^\s*retracted\s*:\s*", replacement="")
     arr = squash(arr)
     # "delta9" and "delta 9", "covid19" and "covid 19" compare (and count) alike.
     arr = pc.replace_substring_regex(arr, pattern=r"([a-z])(\d)", replacement=r"\1 \2")
+    arr = pc.replace_substring_regex(arr, pattern=r"(\d)([a-z])", replacement=r"\1 \2")
     arr = _roman_to_digits(arr)
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
 
@@ -101,6 +105,8 @@ def venue_similarity(a: str, b: str) -> float:
     "Current Protocols in Pharmacology" ~ "... in Neuroscience" is 67."""
     wa, wb = a.split(), b.split()
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(short) == 1 and len(long_) > 1 and short[0] == "".join(w[0] for w in long_):
+        return 100.0  # an acronym: "BMJ", "JAMA"
     hits = sum(any(_abbreviates(x, y) or _abbreviates(y, x) for y in long_) for x in short)
     return 100.0 * hits / len(short) if short else float("nan")
 
@@ -116,10 +122,15 @@ def first_number(arr: pa.Array) -> pa.Array:
 def pages_range(arr: pa.Array) -> tuple[pa.Array, pa.Array]:
     """First and last page as digit strings; "221-8" ends at "228", "70s-85s" is 70..85."""
     text = pc.utf8_lower(pc.cast(arr, pa.string()))
-    parts = pc.extract_regex(text, pattern=r"^\D*?(?P<a>\d+)[a-z]*(?:\s*[-–]+\s*[a-z]*(?P<b>\d+))?")
+    # "Suppl-42": a word, then a dash, then the only number: that number ends the range.
+    text = pc.replace_substring_regex(text, pattern=r"^\s*[a-z]{2,}\.?\s*-+\s*", replacement="?-")
+    parts = pc.extract_regex(
+        text, pattern=r"^[^\d?]*(?P<a>\d*)\??[a-z]*(?:\s*[-–]+\s*[a-z]*(?P<b>\d+))?"
+    )
     start = pc.replace_substring_regex(
         pc.struct_field(parts, "a"), pattern=r"^0+(\d)", replacement=r"\1"
     )
+    start = pc.if_else(pc.equal(start, ""), pa.scalar(None, pa.string()), start)
     end = pc.struct_field(parts, "b")
     end = pc.if_else(pc.equal(end, ""), pa.scalar(None, pa.string()), end)
     short = pc.less(pc.utf8_length(end), pc.utf8_length(start))
