@@ -81,3 +81,9 @@ def surnames(authors: Iterable[str] | None) -> list[str]:
                 if key and key not in _UNKNOWN:
                     out.append(key)
     return out
+
+
+def letters(authors: Iterable[str] | None, limit: int = 120) -> str:
+    """Every letter of the author list, in order, lower-case ASCII: "Hardell, L.; Eriksson, M."
+    and the run-together "HARDELL LERIKSSON M" give the same string."""
+    return _ascii("".join(authors or ()))[:limit]

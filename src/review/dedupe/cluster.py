@@ -51,7 +51,7 @@ class Clusters:
             va, vb = ca.values[name], cb.values[name]
             if va and vb and len(va | vb) > 1:
                 return True
-        shared_id = bool(ca.values["doi_exact"] & cb.values["doi_exact"]) or bool(
+        shared_id = bool(ca.values["doi"] & cb.values["doi"]) or bool(
             ca.values["pmid"] & cb.values["pmid"]
         )
         years = ca.years | cb.years

@@ -25,9 +25,18 @@ def _known_ge(x: np.ndarray, v: float) -> np.ndarray:
 
 
 def identified(f: Features) -> np.ndarray:
-    """Same DOI or PMID; a Cochrane version (.pubN) counts only within a year."""
-    same_version = (f["doi_exact"] == 1) | ((f["doi"] == 1) & (f["year_diff"] <= 1))
-    return same_version | (f["pmid"] == 1)
+    """Same DOI or PMID. Another version (Cochrane ``.pubN``) of one DOI counts within a
+    year, or later when title and authors (first author included) are unchanged: an update
+    by a new team or under a new title is a new work."""
+    return (f["doi_exact"] == 1) | (f["pmid"] == 1) | ((f["doi"] == 1) & ~_new_version(f))
+
+
+def _new_version(f: Features) -> np.ndarray:
+    """A later version of the same DOI stem with a changed title or author list."""
+    unchanged = (
+        _known_ge(f["title"], 97) & _known_ge(f["first_author"], 90) & _known_ge(f["authors"], 90)
+    )
+    return (f["doi_exact"] == -1) & (f["year_diff"] >= 2) & ~unchanged
 
 
 def verbatim(f: Features) -> np.ndarray:
@@ -46,7 +55,7 @@ def hard_conflict(f: Features) -> np.ndarray:
         ~f["kind_same"]
         | (f["numbers"] == -1)
         | (f["doi"] == -1)
-        | ((f["doi"] == 1) & (f["doi_exact"] == -1) & (f["year_diff"] >= 2))
+        | ((f["doi"] == 1) & _new_version(f))
         | (f["pmid"] == -1)
         | (f["venue_kind"] == -1)
         | ((f["page_overlap"] == -1) & ~ident & ~verbatim(f))
@@ -66,14 +75,25 @@ def sure(f: Features) -> np.ndarray:
     ident = identified(f)
     authors_ok = _ge(f["authors"], 80) & (_ge(f["first_author"], 80) | _ge(f["authors"], 90))
     authors_good = _known_ge(f["authors"], 90) & _known_ge(f["first_author"], 85)
-    venue_ok = _ge(f["venue"], 70)
+    full_place = (f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1)
+    venue_ok = _ge(f["venue"], 70) | full_place
     venue_known = _known_ge(f["venue"], 70)
     same_year = f["year_diff"] <= 0
     clean = (f["volume"] != -1) & _pages_ok(f) & venue_ok
     place = (f["page"] == 1) & (f["volume"] == 1)
     # A shared DOI can be a supplement's or an abstract book's: titles, authors and pages
     # must agree too.
-    by_id = ident & _known_ge(f["title"], 85) & _ge(f["authors"], 60) & _pages_ok(f)
+    by_id = (
+        ident & _pages_ok(f)
+        & ((_known_ge(f["title"], 85) & _ge(f["authors"], 60)) | _known_ge(f["title"], 97))
+    )  # fmt: skip
+    # One title extends the other ("Motherisk update" / "...: corticosteroids in pregnancy",
+    # an added translation): the same full page range, volume, authors and year decide.
+    by_id |= ident & full_place & authors_good & _known_ge(f["title_partial"], 80)
+    by_prefix = (
+        _known_ge(f["title_partial"], 95) & full_place & _known_ge(f["authors_ratio"], 95)
+        & _known_ge(f["first_author"], 95) & same_year & venue_known
+    )  # fmt: skip
     corroborated = authors_good | (f["page"] == 1) | venue_known
     # Without authors on one side, title, year and venue are not enough: the place must agree.
     anonymous = np.isnan(f["authors"]) & ~((f["page"] == 1) | ((f["volume"] == 1) & venue_known))
@@ -96,7 +116,7 @@ def sure(f: Features) -> np.ndarray:
         & _pages_ok(f) & (f["year_diff"] == 1)
     )  # fmt: skip
     generic_ok = ~f["generic"] | ident | (place & authors_good & same_year & venue_known)
-    return (by_id | by_title | by_fields | by_place | next_year) & generic_ok
+    return (by_id | by_title | by_fields | by_place | next_year | by_prefix) & generic_ok
 
 
 def related(f: Features) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from review.dedupe.authors import surnames
+from review.dedupe.authors import letters, surnames
 from review.dedupe.text import first_number, fold, pages_range, squash, title_key, venue_key
 
 Prepared = dict[str, np.ndarray]
@@ -113,6 +113,8 @@ def prepare(table: pa.Table) -> Prepared:
     venue = _strings(table, "venue")
     doi_exact = _doi_exact(_strings(table, "doi"))
     doi = pc.replace_substring_regex(doi_exact, pattern=r"\.pub\d+$", replacement="")
+    # "10.1211/jpp/61.10.0002" and "10.1211/jpp.61.10.0002": punctuation is not identity.
+    doi = pc.replace_substring_regex(doi, pattern=r"[^a-z0-9]+", replacement="")
     authors = table.column("authors").to_pylist() if "authors" in table.column_names else []
     names = [surnames(a) for a in authors] or [[] for _ in range(table.num_rows)]
     flags = table.column("flags").to_pylist() if "flags" in table.column_names else []
@@ -123,7 +125,7 @@ def prepare(table: pa.Table) -> Prepared:
         else pa.array([-1] * table.num_rows)
     )
     kind = _kinds(raw_title, flags or [None] * table.num_rows)
-    preprint_doi = _np(pc.fill_null(pc.match_substring_regex(doi, _PREPRINT_DOI), False)).astype(
+    preprint_doi = _np(pc.fill_null(pc.match_substring_regex(doi_exact, _PREPRINT_DOI), False)).astype(
         bool
     )
     vkind = _venue_kind(venue, _strings(table, "publication_type"))
@@ -136,6 +138,7 @@ def prepare(table: pa.Table) -> Prepared:
         "generic": _is_generic(key, venue),
         "kind": kind,
         "authors": np.array([" ".join(n) for n in names], dtype=object),
+        "author_letters": np.array([letters(a) or None for a in authors] or [None] * len(names)),
         "first_author": np.array([n[0] if n else None for n in names], dtype=object),
         "year": np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int32),
         "venue": _np(venue_key(venue)),

@@ -85,15 +85,21 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
     def col(name: str) -> tuple[np.ndarray, np.ndarray]:
         return p[name][i], p[name][j]
 
+    # The author list letter for letter: export styles ("HARDELL LERIKSSON M" vs "Hardell, L.;
+    # Eriksson, M.") the surname parser cannot split still compare as identical.
+    same_letters = _sim(*col("author_letters"), fuzz.ratio) >= 95
+    authors = np.where(same_letters, 100.0, _sim(*col("authors"), fuzz.token_set_ratio))
+    authors_ratio = np.where(same_letters, 100.0, _sim(*col("authors"), fuzz.ratio))
+    first = np.where(same_letters, 100.0, _first_author(*col("first_author")))
     title = _sim(*col("title"), fuzz.ratio)
     title_sorted = _sim(*col("title"), fuzz.token_sort_ratio)
     ya, yb = p["year"][i], p["year"][j]
     return {
         "title": np.fmax(title, title_sorted),
         "title_partial": _sim(*col("title"), fuzz.partial_ratio),
-        "authors": _sim(*col("authors"), fuzz.token_set_ratio),
-        "authors_ratio": _sim(*col("authors"), fuzz.ratio),
-        "first_author": _first_author(*col("first_author")),
+        "authors": authors,
+        "authors_ratio": authors_ratio,
+        "first_author": first,
         "venue": _venue(*col("venue")),
         "abstract": _sim(*col("abstract"), fuzz.ratio),
         "year_diff": np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),

@@ -10,7 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 # Trailing translated-title markers: "[German]", "[Article in Chinese]", "(author's transl)".
-_TRANSLATED = r"\s*[\[(](?:article in |in )?[a-z]+(?: [a-z']+){0,2}[\])]\.?\s*$"
+_TRANSLATED = (
+    r"\s*(?:\[(?:article in |in )?[a-z]+(?: [a-z']+){0,2}\]|\(author'?s'? transl?\.?\))\.?\s*$"
+)
 # Tails that PubMed appends to titles: "Erratum in: ...", "Comment in ...".
 _TAILS = (
     r"\s*[.;]?\s*(?:erratum in|comment in|comment on|retraction in|"
