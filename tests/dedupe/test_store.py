@@ -74,3 +74,23 @@ def test_overrides_survive_reruns(tmp_path: Path) -> None:
             works = dict(con.execute("SELECT record_id, work_id FROM records").fetchall())
             assert works["s:0"] != works["s:1"]
             assert works["s:0"] == works["s:2"]
+
+
+def test_settled_pairs_are_pruned_when_a_later_run_joins_them(tmp_path: Path) -> None:
+    with open_store(tmp_path / "db.duckdb") as con:
+        upsert_records(con, _records())
+        dedupe.run(con)
+        for a, b in (("s:0", "s:2"), ("s:0", "s:4")):
+            con.execute(
+                "INSERT INTO duplicate_candidates (record_a, record_b, found_at) VALUES (?, ?, now())",
+                [a, b],
+            )
+        con.execute(
+            "INSERT INTO work_relations VALUES ('s:0', 's:2', 'preprint_version', 90, now())"
+        )
+        dedupe.merge_records(con, "s:0", "s:2", reviewer="ann")
+        summary = dedupe.run(con)
+        assert summary.pairs_pruned == 2
+        left = con.execute("SELECT record_a, record_b FROM duplicate_candidates").fetchall()
+        assert ("s:0", "s:2") not in left and ("s:0", "s:4") in left
+        assert con.execute("SELECT count(*) FROM work_relations").fetchall() == [(0,)]

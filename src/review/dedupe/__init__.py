@@ -31,6 +31,7 @@ class DedupeSummary:
     works_written: int
     candidates_queued: int
     related_pairs: int
+    pairs_pruned: int
     mode: str
 
     def line(self) -> str:
@@ -38,7 +39,7 @@ class DedupeSummary:
         return (
             f"{self.records} records in {self.works} works ({self.mode}); {self.new_links} "
             f"links changed, {self.candidates_queued} pairs queued for review, "
-            f"{self.related_pairs} related pairs"
+            f"{self.related_pairs} related pairs, {self.pairs_pruned} settled pairs pruned"
         )
 
 
@@ -99,9 +100,10 @@ def run(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> DedupeSummary:
         written = db.write_works(con)
         queued = db.write_pairs(con, "duplicate_candidates", queue)
         rel = db.write_pairs(con, "work_relations", related)
+        pruned = db.prune_pairs(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     mode = "full" if existing is None else "incremental"
-    return DedupeSummary(len(rid), len(set(works)), changed, written, queued, rel, mode)
+    return DedupeSummary(len(rid), len(set(works)), changed, written, queued, rel, pruned, mode)

@@ -145,3 +145,17 @@ def write_pairs(con: duckdb.DuckDBPyConnection, table: str, pairs: pa.Table) -> 
         f"INSERT OR IGNORE INTO {table} ({cols}, found_at) SELECT {cols}, now() FROM _pairs"
     )
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before)
+
+
+def prune_pairs(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete queued and related pairs whose two records now share one work (a later run or
+    a reviewer merged them); returns how many rows went."""
+    gone = 0
+    for table in ("duplicate_candidates", "work_relations"):
+        before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        con.execute(
+            f"DELETE FROM {table} t USING records a, records b WHERE a.record_id = t.record_a "
+            "AND b.record_id = t.record_b AND a.work_id = b.work_id"
+        )
+        gone += before - con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    return int(gone)

@@ -2,7 +2,7 @@
 
 -- Reviewers' merge/split decisions; append-only, the latest per record pair wins.
 -- split with record_b NULL takes record_a out of its work for good (until a later merge).
-CREATE TABLE dedupe_overrides (
+CREATE TABLE IF NOT EXISTS dedupe_overrides (
     override_id  VARCHAR PRIMARY KEY,
     action       VARCHAR NOT NULL CHECK (action IN ('merge', 'split')),
     record_a     VARCHAR NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE dedupe_overrides (
 
 -- Records of different works that belong together: preprint <-> published, erratum or
 -- retraction notice <-> article. Never merged.
-CREATE TABLE work_relations (
+CREATE TABLE IF NOT EXISTS work_relations (
     record_a     VARCHAR NOT NULL,
     record_b     VARCHAR NOT NULL,
     relation     VARCHAR NOT NULL,          -- preprint_version | erratum | retraction
@@ -24,7 +24,7 @@ CREATE TABLE work_relations (
 );
 
 -- Plausible duplicates the rules would not merge: for a reviewer (queries/duplicate_candidates.sql).
-CREATE TABLE duplicate_candidates (
+CREATE TABLE IF NOT EXISTS duplicate_candidates (
     record_a     VARCHAR NOT NULL,
     record_b     VARCHAR NOT NULL,
     title_sim    DOUBLE,
