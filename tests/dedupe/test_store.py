@@ -82,7 +82,8 @@ def test_settled_pairs_are_pruned_when_a_later_run_joins_them(tmp_path: Path) ->
         dedupe.run(con)
         for a, b in (("s:0", "s:2"), ("s:0", "s:4")):
             con.execute(
-                "INSERT INTO duplicate_candidates (record_a, record_b, found_at) VALUES (?, ?, now())",
+                "INSERT INTO duplicate_candidates (record_a, record_b, found_at) "
+                "VALUES (?, ?, now())",
                 [a, b],
             )
         con.execute(

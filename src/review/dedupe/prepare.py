@@ -125,9 +125,9 @@ def prepare(table: pa.Table) -> Prepared:
         else pa.array([-1] * table.num_rows)
     )
     kind = _kinds(raw_title, flags or [None] * table.num_rows)
-    preprint_doi = _np(pc.fill_null(pc.match_substring_regex(doi_exact, _PREPRINT_DOI), False)).astype(
-        bool
-    )
+    preprint_doi = _np(
+        pc.fill_null(pc.match_substring_regex(doi_exact, _PREPRINT_DOI), False)
+    ).astype(bool)
     vkind = _venue_kind(venue, _strings(table, "publication_type"))
     vkind[preprint_doi] = "preprint"
     return {
