@@ -134,3 +134,11 @@ def test_duckdb_cli_from_pypi_opens_the_file(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     assert out.stdout.strip() == "7"
+
+
+def test_duplicate_ids_in_one_batch_keep_one(tmp_path: Path) -> None:
+    older = Record(source="t", source_id="1", title="old")
+    newer = Record(source="t", source_id="1", title="new")
+    with store.open_store(tmp_path / "e.duckdb") as con:
+        assert store.upsert_records(con, [older, newer]).inserted == 1
+        assert con.execute("SELECT title FROM records").fetchall() == [("new",)]

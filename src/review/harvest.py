@@ -171,7 +171,10 @@ def run_query(
     """
     outcome, token, page_no = _start_search(db, protocol.name, query, run_id, since)
     session = session_factory() if session_factory else make_session(source.http_config())
-    remaining = None if max_records is None else max(0, max_records - outcome.fetched)
+    # A source may cap a query on purpose (Crossref keeps the top N of each focused query).
+    caps = [c for c in (max_records, query.filters.get("max_records")) if c is not None]
+    limit = min(int(c) for c in caps) if caps else None
+    remaining = None if limit is None else max(0, limit - outcome.fetched)
     truncated = remaining == 0
     try:
         pages = source.fetch(

@@ -6,7 +6,7 @@ Base URLs come from ``review.http.base_url`` so ``REVIEW_<SOURCE>_BASE_URL`` ove
 
 from __future__ import annotations
 
-from review.sources import crossref, eric, europepmc, openalex, pubmed
+from review.sources import crossref, eric, europepmc, openalex, pubmed, semanticscholar
 from review.sources.base import Source
 
 SOURCES: dict[str, Source] = {
@@ -14,5 +14,6 @@ SOURCES: dict[str, Source] = {
     "crossref": crossref,
     "pubmed": pubmed,
     "europepmc": europepmc,
+    "semanticscholar": semanticscholar,
     "eric": eric,
 }
