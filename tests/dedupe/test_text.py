@@ -1,0 +1,47 @@
+"""The comparison normalisers: pages, venues, titles."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from review.dedupe.text import pages_range, title_key, venue_key, venue_similarity
+
+
+@pytest.mark.parametrize(
+    ("raw", "start", "end"),
+    [("221-8", "221", "228"), ("70s-85s", "70", "85"), ("1)", "1", None),
+     ("Suppl-42", None, "42"), ("S34-S42", "34", "42"), ("e0123", "123", None),
+     ("pp. 45-50", "45", "50"), ("no pagination", None, None), (None, None, None)],
+)  # fmt: skip
+def test_pages_range(raw: str | None, start: str | None, end: str | None) -> None:
+    s, e = pages_range(pa.array([raw], pa.string()))
+    assert (s[0].as_py(), e[0].as_py()) == (start, end)
+
+
+def _venue(text: str) -> str:
+    return str(venue_key(pa.array([text]))[0].as_py())
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("Journal of Affective Disorders", "J Affect Disord", True),
+     ("British Journal of Psychiatry", "Br J Psychiatry", True),
+     ("BMJ", "British Medical Journal", True),
+     ("Pharmaceuticals (Basel)", "Pharmaceuticals", True),
+     ("Stroke.45 (3) (pp 1-9) 2014. Date of Publication: 2014", "Stroke", True),
+     ("J Clin Psychiatry", "Journal of Clinical Psychopharmacology", False),
+     ("Current Protocols in Pharmacology", "Current Protocols in Neuroscience", False)],
+)  # fmt: skip
+def test_venue_similarity_is_abbreviation_aware(a: str, b: str, same: bool) -> None:
+    assert (venue_similarity(_venue(a), _venue(b)) >= 70) is same
+
+
+def test_title_key_drops_tags_markers_and_tails() -> None:
+    titles = [
+        "Stroke care at home [German]",
+        "Stroke care at home. [Review] [12 refs]",
+        "Stroke care at home. Erratum in: Lancet 2001;3:4",
+    ]
+    assert set(title_key(pa.array(titles)).to_pylist()) == {"stroke care at home"}
+    assert title_key(pa.array(["Type II diabetes"]))[0].as_py() == "type 2 diabetes"
