@@ -1,11 +1,14 @@
 # ruff: noqa: E501  (report dictionaries read best on one line)
 """Screening benchmark: quality on the labelled evaluation set, off-topic payloads, and speed.
 
-    .venv/bin/python bench/screening.py [--works 100000] [--skip-speed]
+    .venv/bin/python bench/screening.py [--works 100000] [--skip-speed] [--repeat 3] [--no-check]
 
 Targets (issue 5): recall 1.0 on includes (include or uncertain counts as found); no true
 exclude decided as include; on the off-topic recorded payloads in ../shared/apis fewer than 1%
-include and fewer than 10% uncertain; 100k works x 4 protocols screened in <= 60 s.
+include and fewer than 10% uncertain; 100k works x 4 protocols screened in <= 60 s (run(),
+median of --repeat runs). Wall seconds depend on what else the machine runs; CPU seconds (all
+threads of the process) are reported next to them. The speed section also checks that run()
+stores exactly the decisions screen() makes and, for the 100k sample, the pinned ones.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import importlib
 import json
 import os
 import random
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +34,7 @@ from review.store import open_store
 HERE = Path(__file__).resolve().parent
 EVAL = HERE / "data" / "screening_eval.jsonl"
 SHARED = Path(os.environ.get("REVIEW_SHARED_DIR", HERE.parents[1] / "shared"))
+sys.path.insert(0, str(HERE.parent / "tests" / "screening"))  # screening_golden: the pin
 SOURCE_DIRS = ("openalex", "crossref", "europepmc", "pubmed", "semanticscholar", "eric")
 
 
@@ -124,28 +130,79 @@ def synthesise(records: list[dict[str, Any]], n: int, seed: int = 5) -> list[dic
     return works
 
 
-def speed(protocols: dict[str, Protocol], records: list[dict[str, Any]], n: int) -> dict[str, Any]:
-    """Seconds to screen n synthetic works under all protocols: engine alone, and run() on DuckDB."""
+def _insert(con: Any, works: list[dict[str, Any]]) -> None:
     import pyarrow as pa
 
-    works = synthesise(records, n)
-    start = time.perf_counter()
+    _works = pa.Table.from_pylist(works)
+    con.execute("INSERT INTO works (work_id, title, abstract, keywords, language, year, "
+                "publication_type, flags, sources, record_count, updated_at) SELECT work_id, "
+                "title, abstract, [], language, year, publication_type, [], ['bench'], 1, "
+                "now() - INTERVAL 1 DAY FROM _works")  # fmt: skip
+
+
+def _stored_digest(con: Any) -> str:
+    """SHA-256 of the stored rules decisions in the golden file's canonical form."""
+    from screening_golden import canonical, digest
+
+    rows = con.sql("SELECT work_id, protocol, decision, reasons, matches::VARCHAR AS matches, "
+                   "rule_version FROM decisions").fetchall()  # fmt: skip
+    return digest(canonical(row[0], row[1], argparse.Namespace(
+        decision=row[2], reasons=row[3], matches=json.loads(row[4]), rule_version=row[5]))
+        for row in rows)  # fmt: skip
+
+
+def timed_run(protocols: dict[str, Protocol], works: list[dict[str, Any]]) -> dict[str, Any]:
+    """run() on a fresh store: wall and CPU seconds (all threads), and the stored digest."""
+    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "b.duckdb") as con:
+        _insert(con, works)
+        wall, cpu = time.perf_counter(), time.process_time()
+        summary = run(con, list(protocols.values()))
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return {"wall": wall, "cpu": cpu, "decisions": summary.screened,
+                "sha256": _stored_digest(con)}  # fmt: skip
+
+
+def _engine(protocols: dict[str, Protocol], works: list[dict[str, Any]]) -> dict[str, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
     for item in works:
         work = Work(item["title"], item["abstract"], (), item["language"], item["year"], "article")
         for protocol in protocols.values():
             screen(protocol.rules, work)  # type: ignore[arg-type]
-    engine = time.perf_counter() - start
-    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "b.duckdb") as con:
-        _works = pa.Table.from_pylist(works)
-        con.execute("INSERT INTO works (work_id, title, abstract, keywords, language, year, "
-                    "publication_type, flags, sources, record_count, updated_at) SELECT work_id, "
-                    "title, abstract, [], language, year, publication_type, [], ['bench'], 1, "
-                    "now() - INTERVAL 1 DAY FROM _works")  # fmt: skip
-        start = time.perf_counter()
-        summary = run(con, list(protocols.values()))
-        end_to_end = time.perf_counter() - start
-    return {"works": n, "decisions": summary.screened, "engine_seconds": round(engine, 1),
-            "run_seconds_with_duckdb": round(end_to_end, 1)}  # fmt: skip
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+
+
+def speed(protocols: dict[str, Protocol], records: list[dict[str, Any]], n: int,
+          repeat: int = 3, check: bool = True) -> dict[str, Any]:  # fmt: skip
+    """Seconds to screen n synthetic works under all protocols: engine alone, and run() on
+    DuckDB (median of ``repeat`` runs); with ``check``, every run's stored decisions and the
+    engine's must equal the pinned ones (tests/screening/data/golden_decisions.json)."""
+    works = synthesise(records, n)
+    engine = _engine(protocols, works)
+    runs = [timed_run(protocols, works) for _ in range(repeat)]
+    report = {"works": n, "decisions": runs[0]["decisions"],
+              "engine_seconds": round(engine["wall"], 1), "engine_cpu_seconds": round(engine["cpu"], 1),
+              "run_seconds_with_duckdb": round(statistics.median(r["wall"] for r in runs), 1),
+              "run_cpu_seconds": round(statistics.median(r["cpu"] for r in runs), 1),
+              "runs_wall": [round(r["wall"], 1) for r in runs],
+              "runs_cpu": [round(r["cpu"], 1) for r in runs],
+              "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}  # fmt: skip
+    if check:
+        report["equivalence"] = equivalence(protocols, works, n, runs)
+    return report
+
+
+def equivalence(protocols: dict[str, Protocol], works: list[dict[str, Any]], n: int,
+                runs: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+    """Stored and engine decisions against each other and, for the pinned sample, the pin."""
+    from screening_golden import BENCH, GOLDEN, digest, screened
+
+    engine = digest(screened(protocols, works))
+    stored = {r["sha256"] for r in runs}
+    assert stored == {engine}, f"run() stored other decisions than screen() gives: {stored}"
+    pinned = json.loads(GOLDEN.read_text(encoding="utf-8"))["bench"]
+    if (n, 5) == (BENCH["n"], BENCH["seed"]):
+        assert engine == pinned["sha256"], "decisions differ from the pinned (pre-speed-up) ones"
+    return {"sha256": engine, "pinned": engine == pinned["sha256"], "runs_agree": True}
 
 
 def main() -> int:
@@ -153,6 +210,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="run() repetitions (median)")
+    parser.add_argument("--no-check", action="store_true", help="skip the equivalence check")
     args = parser.parse_args()
     protocols = {p.review: p for p in load_protocols()}
     records = load_eval()
@@ -160,7 +219,7 @@ def main() -> int:
     if (SHARED / "apis").exists():
         report["offtopic_payloads"] = offtopic(protocols)
     if not args.skip_speed:
-        report["speed"] = speed(protocols, records, args.works)
+        report["speed"] = speed(protocols, records, args.works, args.repeat, not args.no_check)
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False, default=str)
     print()
     return 0

@@ -66,23 +66,25 @@ class CompiledRules:
         self.fields["secondary_venue"] = {"venue"}
         self.lexicon = lexicon(rules.phrase_gap)
         self.names = {self.lexicon.register(name, terms): name for name, terms in lists.items()}
+        # signature -> (block name, fields it counts in): one lookup per shared hit
+        self.route = {sig: (name, frozenset(self.fields[name])) for sig, name in self.names.items()}
         weights = rules.fields
         self.weight = {"title": weights.title, "abstract": weights.abstract,
                        "keywords": weights.keywords, "venue": 1.0}  # fmt: skip
 
-    def hits(self, fields: dict[str, tuple[str, ...]]) -> list[Hit]:
-        """This rule set's hits (block names, not signatures) among the shared lexicon's."""
-        names = self.names
-        return [Hit(names[h.block], h.term, h.field) for h in self.lexicon.hits(fields)
-                if h.block in names]  # fmt: skip
-
-    def present(self, hits: list[Hit]) -> tuple[list[Hit], set[str]]:
-        """Hits in the fields each block allows, and the blocks reaching their weight."""
-        kept = [hit for hit in hits if hit.field in self.fields.get(hit.block, ())]
+    def present(self, shared: list[Hit]) -> tuple[list[Hit], set[str]]:
+        """This rule set's hits (block names) in the fields each block allows, and the blocks
+        reaching their weight, from the shared lexicon's hits (in their order)."""
+        route, weight = self.route, self.weight
+        kept: list[Hit] = []
         score: dict[str, float] = {}
-        for hit in kept:
-            score[hit.block] = score.get(hit.block, 0.0) + self.weight[hit.field]
-        return kept, {block for block, value in score.items() if value >= self.min_weight[block]}
+        for signature, term, place in shared:
+            entry = route.get(signature)
+            if entry is not None and place in entry[1]:
+                kept.append(Hit(entry[0], term, place))
+                score[entry[0]] = score.get(entry[0], 0.0) + weight[place]
+        minimum = self.min_weight
+        return kept, {block for block, value in score.items() if value >= minimum[block]}
 
 
 _COMPILED: dict[int, tuple[RuleSet, CompiledRules]] = {}
@@ -138,7 +140,8 @@ def ladder(present: set[str], has_abstract: bool) -> tuple[str, str]:
     return next(((d, code) for ok, d, code in steps if ok), ("exclude", "E-OFF-TOPIC"))
 
 
-def _fields(work: Work) -> dict[str, tuple[str, ...]]:
+def _fields(work: object) -> dict[str, tuple[str, ...]]:
+    assert isinstance(work, Work)
     return {
         "title": tokenize(work.title or ""),
         "abstract": tokenize(work.abstract or ""),
@@ -152,29 +155,35 @@ def _matches(hits: list[Hit], meta: Meta) -> tuple[dict[str, str], ...]:
     return tuple(found + [dict(fact) for fact in meta.facts])
 
 
-def screen(rules: RuleSet, work: Work) -> Decision:
-    """Decide one work under one rule set (pure: same input and rules, same decision)."""
+def decide(rules: RuleSet, work: Work) -> tuple[str, tuple[str, ...], list[Hit], Meta, str]:
+    """``screen`` without building the matches: decision, reasons, hits, prescreen, version."""
     rule_set = compiled(rules)
-    hits, present = rule_set.present(rule_set.hits(_fields(work)))
+    hits, present = rule_set.present(rule_set.lexicon.hits_of(work, _fields))
     meta = prescreen(rules.prescreen, work.title, work.abstract, work.language, work.year,
                      work.publication_type, work.flags)  # fmt: skip
-    matches = _matches(hits, meta)
+    version = rule_set.version
     tags = [*meta.tags, *(["T-MOBILITY"] if "mobility" in present else [])]
     if meta.exclude:
-        return Decision("exclude", (meta.exclude, *tags), matches, rule_set.version)
+        return "exclude", (meta.exclude, *tags), hits, meta, version
     noise_exclude, caps = _noise(rules, present)
     if noise_exclude:
-        return Decision("exclude", (noise_exclude, *tags), matches, rule_set.version)
+        return "exclude", (noise_exclude, *tags), hits, meta, version
     has_abstract = len((work.abstract or "").strip()) >= rules.prescreen.min_abstract_chars
     decision, code = ladder(present, has_abstract)
     if decision != "exclude":
         if present & {"secondary", "secondary_venue"}:
-            return Decision("exclude", ("E-SECONDARY", "T-SEED", *tags), matches, rule_set.version)
+            return "exclude", ("E-SECONDARY", "T-SEED", *tags), hits, meta, version
         caps = [*meta.caps, *caps, *(["U-PROTOCOL"] if "protocol_paper" in present else [])]
         tags += ["T-SEED"] if "U-SECONDARY-TYPE" in caps else []
         decision = "uncertain" if caps and decision == "include" else decision
-        return Decision(decision, (code, *caps, *tags), matches, rule_set.version)
-    return Decision("exclude", (code, *tags), matches, rule_set.version)
+        return decision, (code, *caps, *tags), hits, meta, version
+    return "exclude", (code, *tags), hits, meta, version
+
+
+def screen(rules: RuleSet, work: Work) -> Decision:
+    """Decide one work under one rule set (pure: same input and rules, same decision)."""
+    decision, reasons, hits, meta, version = decide(rules, work)
+    return Decision(decision, reasons, _matches(hits, meta), version)
 
 
 def screen_work(

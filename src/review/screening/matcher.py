@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from review.screening.terms import WordPattern, fold, parse_term
 
 _MEMO_LIMIT = 500_000
 
 
-@dataclass(frozen=True, order=True)
-class Hit:
-    """One term of one block found in one field (title, abstract or keywords)."""
+class Hit(NamedTuple):
+    """One term of one block found in one field (title, abstract or keywords).
+
+    A named tuple: built and sorted (by block, term, field) at C speed, millions per run.
+    """
 
     block: str
     term: str
@@ -96,16 +100,22 @@ class Matcher:
 
     def terms_in(self, tokens: tuple[str, ...]) -> set[int]:
         """Indexes of the terms found in one field's tokens."""
-        ids = [self.word_ids(token) for token in tokens]
-        seen = {wid for word_ids in ids for wid in word_ids}
+        memo, word_ids = self._memo, self.word_ids
+        distinct: dict[str, tuple[int, ...]] = {}
+        for token in set(tokens):
+            known = memo.get(token)
+            distinct[token] = word_ids(token) if known is None else known
+        seen = {wid for word_ids_ in distinct.values() for wid in word_ids_}
         found: set[int] = set()
+        ids: list[tuple[int, ...]] | None = None
         for wid in seen:
             for index in self._by_first.get(wid, ()):
                 words = self._terms[index].words
                 if len(words) == 1:
                     found.add(index)
                 elif seen.issuperset(words):  # cheap rejection before the positional check
-                    starts = (p for p, word_ids in enumerate(ids) if wid in word_ids)
+                    ids = ids or [distinct[token] for token in tokens]
+                    starts = (p for p, word_ids_ in enumerate(ids) if wid in word_ids_)
                     if any(self._phrase_at(words, ids, start) for start in starts):
                         found.add(index)
         return found
@@ -134,6 +144,7 @@ class SharedLexicon:
         self._lists: dict[str, list[str]] = {}
         self._matcher: Matcher | None = None
         self._cache: dict[tuple[tuple[str, ...], ...], list[Hit]] = {}
+        self._last: tuple[object, list[Hit]] | None = None
 
     def register(self, name: str, terms: list[str]) -> str:
         """Add a block (validating its terms) and return its signature."""
@@ -141,8 +152,24 @@ class SharedLexicon:
         if signature not in self._lists:
             Matcher({name: terms})  # fail here, naming the block, on a bad term
             self._lists[signature] = list(terms)
-            self._matcher, self._cache = None, {}
+            self._matcher, self._cache, self._last = None, {}, None
         return signature
+
+    def hits_of(
+        self, work: object, fields: Callable[[object], dict[str, tuple[str, ...]]]
+    ) -> list[Hit]:
+        """``hits(fields(work))``, reused while the same (immutable) work is screened again.
+
+        Screening a work under four protocols asks four times in a row; the identity check
+        (the lexicon holds the work, so its id cannot be reused) skips re-tokenising and
+        re-hashing its tokens.
+        """
+        last = self._last
+        if last is not None and last[0] is work:
+            return last[1]
+        found = self.hits(fields(work))
+        self._last = (work, found)
+        return found
 
     def hits(self, fields: dict[str, tuple[str, ...]]) -> list[Hit]:
         """Hits of every registered block (block = signature), cached for recent works."""

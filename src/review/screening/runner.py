@@ -9,9 +9,7 @@ the ``current_decisions`` view whatever the rules decide later.
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from review.errors import UsageError
-from review.screening.engine import Decision, Work, screen
+from review.screening.batch import chunks_with_languages, screen_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -45,10 +43,17 @@ GROUP BY w.work_id
 ORDER BY w.work_id
 """
 _DECISION_SCHEMA = pa.schema(
-    [("decision_id", pa.string()), ("work_id", pa.string()), ("protocol", pa.string()),
-     ("decision", pa.string()), ("reasons", pa.list_(pa.string())), ("matches", pa.string()),
-     ("rule_version", pa.string())]
+    [("work_id", pa.string()), ("protocol", pa.string()), ("decision", pa.string()),
+     ("reasons", pa.list_(pa.string())), ("matches", pa.string()), ("rule_version", pa.string())]
 )  # fmt: skip
+# Ids are made by DuckDB (uuid4 hex, as uuid.uuid4().hex made them), matches arrive as JSON text.
+_INSERT = """
+INSERT INTO decisions (decision_id, work_id, protocol, decision, reasons, matches, rule_version,
+    decided_by, stage, note, decided_at)
+SELECT replace(gen_random_uuid()::VARCHAR, '-', ''), work_id, protocol, decision, reasons,
+    matches::JSON, rule_version, 'rules', 'title_abstract', NULL, ?
+FROM _decision_batch
+"""
 
 
 @dataclass
@@ -76,14 +81,6 @@ class ScreenSummary:
         return out
 
 
-def _work(row: dict[str, Any]) -> Work:
-    return Work(
-        title=row["title"], abstract=row["abstract"], keywords=tuple(row["keywords"] or ()),
-        language=row["language"], year=row["year"], publication_type=row["publication_type"],
-        flags=tuple(row["flags"] or ()), venue=row["venue"],
-    )  # fmt: skip
-
-
 def _record_rules(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> None:
     for protocol in protocols:
         assert protocol.rules is not None
@@ -93,31 +90,12 @@ def _record_rules(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol])
         )
 
 
-def _flush(con: duckdb.DuckDBPyConnection, rows: dict[str, list[Any]], stamp: datetime) -> None:
-    if not rows["work_id"]:
+def _flush(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]], stamp: datetime) -> None:
+    if not columns["work_id"]:
         return
     # Read by DuckDB's replacement scan (the store avoids register(), see store.upsert_table).
-    _decision_batch = pa.Table.from_pydict(rows, schema=_DECISION_SCHEMA)
-    con.execute(
-        """INSERT INTO decisions (decision_id, work_id, protocol, decision, reasons, matches,
-               rule_version, decided_by, stage, note, decided_at)
-           SELECT decision_id, work_id, protocol, decision, reasons, matches::JSON,
-               rule_version, 'rules', 'title_abstract', NULL, ?
-           FROM _decision_batch""",
-        [stamp],
-    )
-    for values in rows.values():
-        values.clear()
-
-
-def _append(rows: dict[str, list[Any]], work_id: str, protocol: str, decided: Decision) -> None:
-    rows["decision_id"].append(uuid.uuid4().hex)
-    rows["work_id"].append(work_id)
-    rows["protocol"].append(protocol)
-    rows["decision"].append(decided.decision)
-    rows["reasons"].append(list(decided.reasons))
-    rows["matches"].append(json.dumps(decided.matches, ensure_ascii=False))
-    rows["rule_version"].append(decided.rule_version)
+    _decision_batch = pa.Table.from_pydict(columns, schema=_DECISION_SCHEMA)
+    con.execute(_INSERT, [stamp])
 
 
 def _pending(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> list[dict[str, Any]]:
@@ -128,32 +106,36 @@ def _pending(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> l
     return con.sql(_PENDING).to_arrow_table().to_pylist()
 
 
+def _screen(
+    con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], summary: ScreenSummary
+) -> None:
+    rules = {p.name: p.rules for p in protocols if p.rules is not None}
+    min_chars = min(r.prescreen.min_language_chars for r in rules.values())
+    stamp = datetime.now(UTC)
+    columns: dict[str, list[Any]] = {name: [] for name in _DECISION_SCHEMA.names}
+    done = 0
+    for chunk in chunks_with_languages(_pending(con, protocols), min_chars):
+        for name, values in screen_rows(chunk, rules, summary.counts).items():
+            columns[name] += values
+        done += len(chunk)
+        if len(columns["work_id"]) >= BATCH:
+            _flush(con, columns, stamp)
+            columns = {name: [] for name in _DECISION_SCHEMA.names}
+            log.info("screened %d works", done)
+    _flush(con, columns, stamp)
+
+
 def run(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> ScreenSummary:
     """Screen every work not yet screened under each protocol's current rule version."""
     missing = [p.name for p in protocols if p.rules is None]
     if missing:
         raise UsageError(f"protocol(s) {missing} have no [rules] table; nothing to screen with")
-    by_name = {p.name: p for p in protocols}
     summary = ScreenSummary(rule_versions={p.name: p.rule_version for p in protocols})
     summary.counts = {p.name: {} for p in protocols}
-    stamp = datetime.now(UTC)
-    rows: dict[str, list[Any]] = {name: [] for name in _DECISION_SCHEMA.names}
     con.execute("BEGIN")
     try:
         _record_rules(con, protocols)
-        for count, row in enumerate(_pending(con, protocols), start=1):
-            work = _work(row)
-            for name in row["pending"]:
-                rules = by_name[name].rules
-                assert rules is not None
-                decided = screen(rules, work)
-                _append(rows, row["work_id"], name, decided)
-                per = summary.counts[name]
-                per[decided.decision] = per.get(decided.decision, 0) + 1
-            if len(rows["work_id"]) >= BATCH:
-                _flush(con, rows, stamp)
-                log.info("screened %d works", count)
-        _flush(con, rows, stamp)
+        _screen(con, protocols, summary)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
