@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -40,3 +41,18 @@ def child_env(prefect_harness: None, openalex: OpenAlexStub, tmp_path: Path) -> 
 def query() -> Callable[[Path, str], list[tuple]]:
     """``query(db, sql)``: rows from a read-only connection that is closed at once."""
     return rows
+
+
+@pytest.fixture
+def review_logs_in_runs(prefect_harness: None) -> Iterator[None]:
+    """Send the library's logs to the run's log, as PREFECT_LOGGING_EXTRA_LOGGERS=review does.
+
+    `review` and `review serve` set that variable before Prefect is imported; in this test
+    process Prefect was set up earlier, so the handlers are attached here for the test.
+    """
+    from prefect.logging.handlers import APILogHandler
+
+    review, handler = logging.getLogger("review"), APILogHandler()
+    review.addHandler(handler)
+    yield
+    review.removeHandler(handler)
