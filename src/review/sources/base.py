@@ -9,19 +9,24 @@ can be re-parsed later without the network (``review run --replay``).
 from __future__ import annotations
 
 import json
+import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from typing import Protocol as TypingProtocol
 
 import requests
 
 from review.errors import BadResponse
-from review.http import HttpConfig
+from review.http import HttpConfig, redact_url
 from review.protocol import Protocol
 from review.record import Record
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PAGE_ATTEMPTS = 3  # a 200 whose body is truncated or an HTML page is requested this often
 
 
 @dataclass(frozen=True)
@@ -120,3 +125,29 @@ def decode_xml(body: bytes, source: str, url: str = "") -> ET.Element:
             source=source,
             url=url,
         ) from None
+
+
+def get_parsed(
+    session: requests.Session,
+    url: str,
+    params: dict[str, Any],
+    parse: Callable[[bytes], T],
+    source: str,
+) -> tuple[requests.Response, T]:
+    """GET and parse one page; re-request a 200 whose body is truncated or HTML, then fail.
+
+    HTTP-level retries (429/5xx/timeouts) happen in the session; this covers the bodies that
+    arrive with status 200 but cannot be parsed, which APIs under load do send.
+    """
+    for attempt in range(1, PAGE_ATTEMPTS + 1):
+        response = session.get(url, params=params)
+        shown = redact_url(response.url)
+        try:
+            return response, parse(response.content)
+        except BadResponse as exc:
+            if attempt == PAGE_ATTEMPTS:
+                raise BadResponse(
+                    f"{exc} (at {shown}, after {attempt} attempts)", source=source, url=shown
+                ) from None
+            log.warning("%s: bad page at %s, retrying: %s", source, shown, exc)
+    raise AssertionError("unreachable")

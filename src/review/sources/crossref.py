@@ -34,13 +34,12 @@ from review.errors import BadResponse
 from review.http import HttpConfig, mailto, redact_url
 from review.protocol import Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
 
 NAME = "crossref"
 BASE_URL = "https://api.crossref.org"
 ROWS = 1000  # maximum rows per page (rest-api-doc rest_api.md, "Rows")
 TOP_N = 200  # most relevant works kept per focused query (see the module docstring)
-PAGE_ATTEMPTS = 3  # a truncated/HTML 200 page is re-requested this many times in all
 # Send at 95% of the limit: arrival jitter at exactly the limit puts two requests in one
 # window and draws a 429 from a strict server (measured with bench/sources.py).
 MARGIN = 0.95
@@ -113,17 +112,9 @@ def _request_params(query: Query, rows: int) -> dict[str, Any]:
 def _get_page(
     session: requests.Session, url: str, params: dict[str, Any]
 ) -> tuple[str, bytes, ParsedPage]:
-    """GET one page; re-request a 200 whose body is truncated or HTML, then give up loudly."""
-    for attempt in range(1, PAGE_ATTEMPTS + 1):
-        response = session.get(url, params=params)
-        shown = redact_url(response.url)
-        try:
-            return shown, response.content, parse_page(response.content)
-        except BadResponse as exc:
-            if attempt == PAGE_ATTEMPTS:
-                raise BadResponse(f"{exc} (at {shown})", source=NAME, url=shown) from None
-            log.warning("crossref: bad page at %s, retrying: %s", shown, exc)
-    raise AssertionError("unreachable")
+    """GET and parse one page (see ``base.get_parsed``)."""
+    response, parsed = get_parsed(session, url, params, parse_page, NAME)
+    return redact_url(response.url), response.content, parsed
 
 
 def _chain(

@@ -35,7 +35,7 @@ from review.http import HttpConfig, redact_url
 from review.normalize import normalize_doi
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
 from review.sources.query import split_to_fit
 
 NAME = "eric"
@@ -48,7 +48,6 @@ FIELDS = (
     "id,title,author,description,subject,publicationtype,publicationdateyear,language,"
     "issn,isbn,publisher,peerreviewed,url,source,e_yearadded"
 )
-PAGE_ATTEMPTS = 3
 # Send at 95% of the limit: arrival jitter at exactly the limit puts two requests in one
 # window and draws a 429 from a strict server (measured with bench/sources.py).
 MARGIN = 0.95
@@ -115,17 +114,9 @@ def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
 def _get_page(
     session: requests.Session, url: str, params: dict[str, Any]
 ) -> tuple[str, bytes, ParsedPage]:
-    """GET one page; re-request a 200 whose body is truncated or HTML, then give up loudly."""
-    for attempt in range(1, PAGE_ATTEMPTS + 1):
-        response = session.get(url, params=params)
-        shown = redact_url(response.url)
-        try:
-            return shown, response.content, parse_page(response.content)
-        except BadResponse as exc:
-            if attempt == PAGE_ATTEMPTS:
-                raise BadResponse(f"{exc} (at {shown})", source=NAME, url=shown) from None
-            log.warning("eric: bad page at %s, retrying: %s", shown, exc)
-    raise AssertionError("unreachable")
+    """GET and parse one page (see ``base.get_parsed``)."""
+    response, parsed = get_parsed(session, url, params, parse_page, NAME)
+    return redact_url(response.url), response.content, parsed
 
 
 def fetch(

@@ -18,7 +18,6 @@ what we request; the XML ``responseWrapper`` (lite/core) parses to the same item
 
 from __future__ import annotations
 
-import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -31,19 +30,17 @@ from review.errors import BadResponse
 from review.http import HttpConfig, redact_url
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, decode_xml
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, decode_xml, get_parsed
 from review.sources.query import boolean_query, split_to_fit
 
 NAME = "europepmc"
 BASE_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
 PAGE_SIZE = 1000  # maximum pageSize (Europe PMC REST docs, via fulltext::eupmc docs)
 MAX_QUERY = 4000  # URL-encoded query characters per GET, well under common 8 KB URL limits
-PAGE_ATTEMPTS = 3
 # Send at 95% of the limit: arrival jitter at exactly the limit puts two requests in one
 # window and draws a 429 from a strict server (measured with bench/sources.py).
 MARGIN = 0.95
 
-log = logging.getLogger(__name__)
 
 
 def http_config() -> HttpConfig:
@@ -105,17 +102,9 @@ def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
 def _get_page(
     session: requests.Session, url: str, params: dict[str, Any]
 ) -> tuple[str, bytes, ParsedPage]:
-    """GET one page; re-request a 200 whose body is truncated or HTML, then give up loudly."""
-    for attempt in range(1, PAGE_ATTEMPTS + 1):
-        response = session.get(url, params=params)
-        shown = redact_url(response.url)
-        try:
-            return shown, response.content, parse_page(response.content)
-        except BadResponse as exc:
-            if attempt == PAGE_ATTEMPTS:
-                raise BadResponse(f"{exc} (at {shown})", source=NAME, url=shown) from None
-            log.warning("europepmc: bad page at %s, retrying: %s", shown, exc)
-    raise AssertionError("unreachable")
+    """GET and parse one page (see ``base.get_parsed``)."""
+    response, parsed = get_parsed(session, url, params, parse_page, NAME)
+    return redact_url(response.url), response.content, parsed
 
 
 def fetch(

@@ -31,11 +31,10 @@ from urllib.parse import quote_plus
 
 import requests
 
-from review.errors import BadResponse
 from review.http import HttpConfig, mailto, redact_url
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query
+from review.sources.base import FetchedPage, ParsedPage, Query, get_parsed
 from review.sources.pubmed_ranges import (
     OPEN_FROM,
     OPEN_TO,
@@ -62,7 +61,6 @@ MAX_TERM_URL_CHARS = 6000
 # Send at 95% of the limit: arrival jitter at exactly the limit puts two requests in one
 # window and draws a 429 from a strict server (measured with bench/sources.py).
 MARGIN = 0.95
-PAGE_ATTEMPTS = 3  # a 200 with a truncated or HTML body is requested again, then it fails
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -147,18 +145,11 @@ def _get(
     session: requests.Session, url: str, params: dict[str, Any], parse: Callable[[bytes, str], T]
 ) -> tuple[requests.Response, T]:
     """GET and parse; a 200 whose body is truncated or an HTML page is requested again."""
-    for attempt in range(1, PAGE_ATTEMPTS + 1):
-        response = session.get(url, params=params)
-        shown = redact_url(response.url)
-        try:
-            return response, parse(response.content, shown)
-        except BadResponse as exc:
-            if attempt == PAGE_ATTEMPTS:
-                raise BadResponse(
-                    f"{exc} (after {attempt} attempts)", source=NAME, url=shown
-                ) from None
-            log.warning("%s: bad page at %s, retrying: %s", NAME, shown, exc)
-    raise AssertionError("unreachable")
+
+    def parse_at(body: bytes) -> T:
+        return parse(body, url)
+
+    return get_parsed(session, url, params, parse_at, NAME)
 
 
 def _esearch(session: requests.Session, base_url: str, query: Query) -> Search:

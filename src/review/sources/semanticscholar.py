@@ -29,7 +29,7 @@ from review.errors import BadResponse
 from review.http import HttpConfig, redact_url
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
 from review.sources.query import boolean_query, split_to_fit
 
 NAME = "semanticscholar"
@@ -39,7 +39,6 @@ FIELDS = "title,abstract,year,externalIds,authors,venue,journal,publicationTypes
 # S2 documents no query-length limit; keep the GET URL under ~8 KB like the other sources.
 MAX_QUERY_URL_CHARS = 6000
 MARGIN = 0.95  # send at 95% of the limit: jitter at exactly the limit draws 429s
-PAGE_ATTEMPTS = 3  # a 200 with a truncated or HTML body is requested again, then it fails
 PREPRINT_VENUES = re.compile(
     r"\b(arxiv|biorxiv|medrxiv|psyarxiv|socarxiv|edarxiv|ssrn|research square|preprints)\b",
     re.IGNORECASE,
@@ -117,16 +116,7 @@ def _get_page(
     session: requests.Session, url: str, params: dict[str, Any]
 ) -> tuple[requests.Response, ParsedPage]:
     """GET and parse one page; a 200 whose body is truncated or HTML is requested again."""
-    for attempt in range(1, PAGE_ATTEMPTS + 1):
-        response = session.get(url, params=params)
-        shown = redact_url(response.url)
-        try:
-            return response, parse_page(response.content)
-        except BadResponse as exc:
-            if attempt == PAGE_ATTEMPTS:
-                raise BadResponse(f"{exc} (at {shown})", source=NAME, url=shown) from None
-            log.warning("%s: bad page at %s, retrying: %s", NAME, shown, exc)
-    raise AssertionError("unreachable")
+    return get_parsed(session, url, params, parse_page, NAME)
 
 
 def fetch(
