@@ -170,3 +170,22 @@ def test_since_filter_and_override(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_gzip_cassette_helper_roundtrip() -> None:
     body = gzip.compress(b"{}")
     assert gzip.decompress(base64.b64decode(base64.b64encode(body))) == b"{}"
+
+
+def test_truncated_200_page_is_requested_again(httpserver: HTTPServer) -> None:
+    served: list[str] = []
+
+    def handler(request: Request) -> Response:
+        cursor = request.args["cursor"]
+        body = (FIXTURES / {"*": "works_page1.json", "c2": "works_page2.json",
+                            "c3": "works_page3.json"}[cursor]).read_bytes()  # fmt: skip
+        served.append(cursor)
+        if cursor == "c2" and served.count("c2") == 1:
+            return Response(body[: len(body) // 2], 200)  # cut off mid-stream
+        return Response(body, 200)
+
+    httpserver.expect_request("/works").respond_with_handler(handler)
+    query = openalex.translate(load_protocol("sfi-crime"))[0]
+    pages = list(openalex.fetch(_session(), query, base_url=httpserver.url_for("")))  # type: ignore[arg-type]
+    ids = [w["id"] for p in pages for w in p.parsed.items]
+    assert served == ["*", "c2", "c2", "c3"] and len(ids) == len(set(ids)) == 5

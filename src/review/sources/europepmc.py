@@ -42,7 +42,6 @@ MAX_QUERY = 4000  # URL-encoded query characters per GET, well under common 8 KB
 MARGIN = 0.95
 
 
-
 def http_config() -> HttpConfig:
     """Europe PMC politeness: 5 req/s, one request at a time.
 

@@ -28,7 +28,7 @@ from review.errors import BadResponse
 from review.http import HttpConfig, redact_url, with_params
 from review.protocol import Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
 from review.sources.query import boolean_query, split_to_fit
 
 NAME = "openalex"
@@ -112,9 +112,8 @@ def fetch(
         params = with_params(
             _auth_params(), filter=_filter_param(query), per_page=per_page, cursor=cursor
         )
-        response = session.get(f"{base_url}/works", params=params)
+        response, parsed = get_parsed(session, f"{base_url}/works", params, parse_page, NAME)
         url = redact_url(response.url)
-        parsed = parse_page(response.content, url)
         yield FetchedPage(url=url, body=response.content, parsed=parsed, token=cursor)
         fetched += len(parsed.items)
         if not parsed.items or (max_records is not None and fetched >= max_records):
