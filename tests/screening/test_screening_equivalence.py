@@ -79,12 +79,16 @@ def test_rich_sample_decisions_are_unchanged(
     assert golden.digest(golden.screened(protocols, works)) == pinned["rich"]["sha256"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_run_stores_the_pinned_decisions(
-    con: duckdb.DuckDBPyConnection, protocols: dict[str, Protocol], pinned: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    protocols: dict[str, Protocol],
+    pinned: dict[str, Any],
+    workers: int,
 ) -> None:
     works = golden.rich_works(pinned["rich"]["n"], pinned["rich"]["seed"])
     insert(con, works + golden.eval_works_as_rows())
-    summary = run(con, list(protocols.values()))
+    summary = run(con, list(protocols.values()), workers=workers)
     assert summary.screened == 4 * (len(works) + len(pinned["eval"]) // 4)
     lines = stored_lines(con)
     assert golden.digest(line for line in lines if '["R' in line[:3]) == pinned["rich"]["sha256"]
