@@ -30,7 +30,8 @@ def default_workers(works: int) -> int:
     """Worker processes for a run of this many works (1: screen in this process)."""
     if works < MIN_PARALLEL_WORKS:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), 4))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 4))
 
 
 def _start(rules: dict[str, RuleSet]) -> None:
