@@ -60,10 +60,7 @@ def parameters(sql: str) -> set[str]:
 
 
 def test_required_queries_exist() -> None:
-    missing = REQUIRED - set(available_queries())
-    if missing == {"duplicates"}:
-        pytest.xfail("queries/duplicates.sql is not written yet (owned by dedupe)")
-    assert not missing
+    assert not REQUIRED - set(available_queries())
 
 
 @pytest.mark.parametrize("name", available_queries())
