@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from review.http import make_session
-from review.sources import crossref, eric, europepmc, pubmed, semanticscholar
+from review.sources import crossref, eric, europepmc, openalex, pubmed, semanticscholar
 from review.sources.base import Query
 
 Args = dict[str, str]
@@ -44,6 +44,14 @@ class Case:
     headers: dict[str, str] = field(default_factory=dict)
     note: str = ""
     interval: float = 1.0
+
+
+def openalex_page(args: Args, n: int, total: int) -> dict[str, Any]:
+    rows = int(args["per_page"])
+    count = max(0, min(rows, total - (n - 1) * rows))
+    results = [{"id": f"https://openalex.org/W{n}{i:04d}", "title": "t"} for i in range(count)]
+    meta = {"count": total, "next_cursor": f"c{n + 1}" if count else None}
+    return {"meta": meta, "results": results}
 
 
 def crossref_page(args: Args, n: int, total: int) -> dict[str, Any]:
@@ -114,6 +122,11 @@ def _crossref_case(mailto: str) -> Case:
 
 
 CASES: dict[str, Case] = {
+    # developers.openalex.org: at most 100 requests per second, for everyone.
+    "openalex": Case(
+        openalex, 100, openalex.PER_PAGE, openalex_page, Query("openalex", "x"),
+        env={"OPENALEX_API_KEY": "bench-key"}, note="100 req/s ceiling",
+    ),
     "crossref": _crossref_case(""),
     "crossref-polite": _crossref_case("bench@example.org"),
     # No published limit: the server enforces our configured 5 req/s; third-party guides
@@ -185,6 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
 def measure(name: str, pages: int) -> dict[str, Any]:
     """Fetch ``pages`` full pages through the source's real config; report records/s."""
     case = CASES[name]
+    pages = max(pages, int(2 * case.limit / case.interval))  # at least ~2 s, else timer noise
     saved = {key: os.environ.get(key) for key in case.env}
     os.environ.update(case.env)
     try:
