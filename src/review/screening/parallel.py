@@ -4,12 +4,13 @@ Each worker (started with ``spawn``: no state is inherited from a parent that ho
 connection and threads) receives the rule sets once, then chunks of pending rows, and returns
 each chunk's decisions as an Arrow table plus the counts per protocol and decision. Results
 come back in chunk order (``imap``), and ``decide`` is pure, so the output is the serial one.
+Opt-in (``run(..., workers=2)``): a script that asks for workers needs the usual
+``if __name__ == "__main__":`` guard, as every ``spawn`` user does.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -22,16 +23,7 @@ DECISION_SCHEMA = pa.schema(
     [("work_id", pa.string()), ("protocol", pa.string()), ("decision", pa.string()),
      ("reasons", pa.list_(pa.string())), ("matches", pa.string()), ("rule_version", pa.string())]
 )  # fmt: skip
-MIN_PARALLEL_WORKS = 20_000  # below this, starting workers costs more than it saves
 _rules: dict[str, RuleSet] = {}
-
-
-def default_workers(works: int) -> int:
-    """Worker processes for a run of this many works (1: screen in this process)."""
-    if works < MIN_PARALLEL_WORKS:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, 4))
 
 
 def _start(rules: dict[str, RuleSet]) -> None:

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from review.errors import UsageError
 from review.screening.batch import CHUNK, chunks_with_languages, screen_rows
-from review.screening.parallel import DECISION_SCHEMA, default_workers, screen_in_workers
+from review.screening.parallel import DECISION_SCHEMA, screen_in_workers
 from review.screening.rules import RuleSet
 
 if TYPE_CHECKING:
@@ -116,11 +116,10 @@ def _in_process(rows: Sequence[Row], rules: dict[str, RuleSet]) -> Iterator[Deci
 
 def _screen(
     con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], summary: ScreenSummary,
-    workers: int | None,
+    workers: int,
 ) -> None:  # fmt: skip
     rules = {p.name: p.rules for p in protocols if p.rules is not None}
     rows = _pending(con, protocols)
-    workers = default_workers(len(rows)) if workers is None else workers
     if workers > 1:
         chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
         results = screen_in_workers(chunks, rules, workers)
@@ -141,12 +140,12 @@ def _screen(
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], *, workers: int | None = None
+    con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], *, workers: int = 1
 ) -> ScreenSummary:
     """Screen every work not yet screened under each protocol's current rule version.
 
-    ``workers`` processes screen (default: one per core, up to 4, for 20k works and more; 1
-    screens in this process); the decisions are the same whatever the number.
+    With ``workers`` > 1, that many spawned processes screen (see ``parallel``); the
+    decisions are the same whatever the number. One process meets the 100k-works target.
     """
     missing = [p.name for p in protocols if p.rules is None]
     if missing:
