@@ -34,7 +34,6 @@ RECORD_COLUMNS = (
     "year", "venue", "volume", "issue", "pages", "language", "publication_type", "keywords",
     "flags", "url", "search_id", "retrieved_at",
 )  # fmt: skip
-_CONTENT_COLUMNS = RECORD_COLUMNS[3:19]
 _LIST_COLUMNS = {"authors", "keywords", "flags"}
 
 
@@ -203,10 +202,14 @@ class UpsertResult:
     unchanged: int
 
 
-def _content_hash_sql() -> str:
-    # DuckDB's 64-bit hash over the content columns: a change detector, not a signature,
-    # and ~3x cheaper than md5 over 1.5 KB abstracts.
-    return "hash(" + ", ".join(_CONTENT_COLUMNS) + ")::VARCHAR"
+def latest_per_record(table: pa.Table) -> pa.Table:
+    """One row per record_id: a batch may hold a record twice (two pages); the last one wins."""
+    ids = table.column("record_id")
+    if pc.count_distinct(ids).as_py() == len(ids):
+        return table
+    indexed = table.append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    last = indexed.group_by("record_id").aggregate([("_row", "max")]).column("_row_max")
+    return table.take(pc.take(last, pc.sort_indices(last)))
 
 
 def upsert_records(
@@ -241,27 +244,12 @@ def upsert_table(
 
     Pass ``own_transaction=False`` to make it part of the caller's transaction.
     """
-    cols = ", ".join(RECORD_COLUMNS)
-    # Read by DuckDB's replacement scan: register() refuses to run while the caller still
-    # holds a partly fetched result on this connection.
-    _incoming = incoming
+    # Read by DuckDB's replacement scan in the SQL below: register() refuses to run while the
+    # caller still holds a partly fetched result on this connection.
+    _incoming = latest_per_record(incoming)
     if own_transaction:
         con.execute("BEGIN")
     try:
-        # A batch may hold the same record twice (two pages of one search); keep the latest.
-        ids = incoming.column("record_id")
-        unique = pc.count_distinct(ids).as_py() == len(ids)
-        latest = (
-            ""
-            if unique
-            else (
-                " QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY retrieved_at DESC) = 1"
-            )
-        )
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {cols}, {_content_hash_sql()} "
-            f"AS content_hash FROM _incoming{latest}"
-        )
         con.execute(sql_text("upsert_records_changed"))
         counts = one(con, "SELECT count(*) FILTER (WHERE old_seen IS NULL), count(*) FROM _changed")
         con.execute("DELETE FROM records WHERE record_id IN (SELECT record_id FROM _changed)")
@@ -273,9 +261,9 @@ def upsert_table(
             con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS _staged; DROP TABLE IF EXISTS _changed")
+        con.execute("DROP TABLE IF EXISTS _changed")
     inserted, changed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-    return UpsertResult(inserted, changed - inserted, incoming.num_rows - changed)
+    return UpsertResult(inserted, changed - inserted, _incoming.num_rows - changed)
 
 
 def add_hits(con: duckdb.DuckDBPyConnection, search_id: str, record_ids: Sequence[str]) -> None:

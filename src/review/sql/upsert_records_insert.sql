@@ -8,6 +8,6 @@ SELECT
     s.record_id, s.source, s.source_id, c.old_work, s.doi, s.pmid, s.pmcid, s.title, s.abstract,
     s.authors, s.year, s.venue, s.volume, s.issue, s.pages, s.language, s.publication_type,
     s.keywords, s.flags, s.url, s.search_id, s.retrieved_at,
-    coalesce(c.old_seen, s.retrieved_at), s.content_hash
-FROM _staged AS s
+    coalesce(c.old_seen, s.retrieved_at), c.content_hash
+FROM _incoming AS s
 JOIN _changed AS c USING (record_id);
