@@ -151,3 +151,12 @@ def get_parsed(
                 ) from None
             log.warning("%s: bad page at %s, retrying: %s", source, shown, exc)
     raise AssertionError("unreachable")
+
+
+def get_page(
+    session: requests.Session, url: str, params: dict[str, Any], source: str,
+    parse: Callable[[bytes], ParsedPage],
+) -> tuple[str, bytes, ParsedPage]:  # fmt: skip
+    """``get_parsed`` for a page: the redacted URL, the raw body and the parsed page."""
+    response, parsed = get_parsed(session, url, params, parse, source)
+    return redact_url(response.url), response.content, parsed

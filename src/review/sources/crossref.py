@@ -31,10 +31,10 @@ from typing import Any
 import requests
 
 from review.errors import BadResponse
-from review.http import HttpConfig, mailto, redact_url
+from review.http import HttpConfig, mailto
 from review.protocol import Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_page
 
 NAME = "crossref"
 BASE_URL = "https://api.crossref.org"
@@ -109,14 +109,6 @@ def _request_params(query: Query, rows: int) -> dict[str, Any]:
     return params
 
 
-def _get_page(
-    session: requests.Session, url: str, params: dict[str, Any]
-) -> tuple[str, bytes, ParsedPage]:
-    """GET and parse one page (see ``base.get_parsed``)."""
-    response, parsed = get_parsed(session, url, params, parse_page, NAME)
-    return redact_url(response.url), response.content, parsed
-
-
 def _chain(
     session: requests.Session,
     url: str,
@@ -127,7 +119,7 @@ def _chain(
 ) -> Iterator[FetchedPage]:
     """Follow one cursor chain, yielding pages of works not in ``seen`` (updated in place)."""
     while cap is None or len(seen) < cap:
-        shown, body, parsed = _get_page(session, url, {**params, "cursor": cursor})
+        shown, body, parsed = get_page(session, url, {**params, "cursor": cursor}, NAME, parse_page)
         fresh = [item for item in parsed.items if _doi_key(item) not in seen]
         seen.update(_doi_key(item) for item in fresh)
         page = ParsedPage(fresh, parsed.total, parsed.next_token)

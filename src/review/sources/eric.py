@@ -31,11 +31,11 @@ from urllib.parse import quote
 import requests
 
 from review.errors import BadResponse
-from review.http import HttpConfig, redact_url
+from review.http import HttpConfig
 from review.normalize import normalize_doi
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_page
 from review.sources.query import split_to_fit
 
 NAME = "eric"
@@ -111,14 +111,6 @@ def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
     ]
 
 
-def _get_page(
-    session: requests.Session, url: str, params: dict[str, Any]
-) -> tuple[str, bytes, ParsedPage]:
-    """GET and parse one page (see ``base.get_parsed``)."""
-    response, parsed = get_parsed(session, url, params, parse_page, NAME)
-    return redact_url(response.url), response.content, parsed
-
-
 def fetch(
     session: requests.Session,
     query: Query,
@@ -132,7 +124,9 @@ def fetch(
     params = {"search": query.text, "format": "json", "rows": rows, **query.filters}
     start, fetched = int(start_token or 0), 0
     while True:
-        shown, body, parsed = _get_page(session, f"{base_url}/", {**params, "start": start})
+        shown, body, parsed = get_page(
+            session, f"{base_url}/", {**params, "start": start}, NAME, parse_page
+        )
         yield FetchedPage(url=shown, body=body, parsed=parsed, token=str(start))
         fetched += len(parsed.items)
         start += len(parsed.items)

@@ -27,10 +27,10 @@ from urllib.parse import quote
 import requests
 
 from review.errors import BadResponse
-from review.http import HttpConfig, redact_url
+from review.http import HttpConfig
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, decode_xml, get_parsed
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, decode_xml, get_page
 from review.sources.query import boolean_query, split_to_fit
 
 NAME = "europepmc"
@@ -98,14 +98,6 @@ def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
     ]
 
 
-def _get_page(
-    session: requests.Session, url: str, params: dict[str, Any]
-) -> tuple[str, bytes, ParsedPage]:
-    """GET and parse one page (see ``base.get_parsed``)."""
-    response, parsed = get_parsed(session, url, params, parse_page, NAME)
-    return redact_url(response.url), response.content, parsed
-
-
 def fetch(
     session: requests.Session,
     query: Query,
@@ -119,8 +111,8 @@ def fetch(
     params = {"query": query.text, "format": "json", "pageSize": size, **query.filters}
     cursor, fetched = start_token or "*", 0
     while True:
-        shown, body, parsed = _get_page(
-            session, f"{base_url}/search", {**params, "cursorMark": cursor}
+        shown, body, parsed = get_page(
+            session, f"{base_url}/search", {**params, "cursorMark": cursor}, NAME, parse_page
         )
         yield FetchedPage(url=shown, body=body, parsed=parsed, token=cursor)
         fetched += len(parsed.items)

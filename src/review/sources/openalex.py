@@ -25,10 +25,10 @@ from urllib.parse import quote
 import requests
 
 from review.errors import BadResponse
-from review.http import HttpConfig, redact_url, with_params
+from review.http import HttpConfig, with_params
 from review.protocol import Protocol
 from review.record import Record
-from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
+from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_page
 from review.sources.query import boolean_query, split_to_fit
 
 NAME = "openalex"
@@ -115,9 +115,8 @@ def fetch(
         params = with_params(
             _auth_params(), filter=_filter_param(query), per_page=per_page, cursor=cursor
         )
-        response, parsed = get_parsed(session, f"{base_url}/works", params, parse_page, NAME)
-        url = redact_url(response.url)
-        yield FetchedPage(url=url, body=response.content, parsed=parsed, token=cursor)
+        url, body, parsed = get_page(session, f"{base_url}/works", params, NAME, parse_page)
+        yield FetchedPage(url=url, body=body, parsed=parsed, token=cursor)
         fetched += len(parsed.items)
         if not parsed.items or (max_records is not None and fetched >= max_records):
             return
