@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -123,6 +124,13 @@ def announced_rate(response: requests.Response) -> float | None:
         return None
 
 
+def _reason(error: Exception | None) -> str:
+    """The useful tail of a requests/urllib3 error ("[Errno 111] Connection refused")."""
+    text = str(error or "no response")
+    found = re.findall(r"\[Errno -?\d+\][^'\")]*|Read timed out|timed out", text)
+    return found[-1].strip() if found else type(error).__name__
+
+
 class PoliteSession(requests.Session):
     """A Session that paces, retries and translates failures into SourceErrors."""
 
@@ -178,8 +186,9 @@ class PoliteSession(requests.Session):
             return
         if response is None:
             raise SourceUnavailable(
-                f"{source}: cannot reach {shown} after {attempt} attempts ({error}); check the "
-                f"network, proxy settings and REVIEW_{source.upper()}_BASE_URL",
+                f"{source}: cannot reach {shown.split('?')[0]} after {attempt} attempts "
+                f"({_reason(error)}); check the network, proxy settings and "
+                f"REVIEW_{source.upper()}_BASE_URL",
                 source=source,
                 url=shown,
             )
