@@ -21,13 +21,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="P",
         help="protocol to screen under (repeatable; default all)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="screen in N processes (same decisions; helps on big batches; default 1)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Screen, then print one line per protocol with the counts written."""
     protocols = load_protocols(args.protocol)
     with store.open_store(getattr(args, "db", None)) as con:
-        summary = screen_works(con, protocols)
+        summary = screen_works(con, protocols, workers=max(1, args.workers))
     for line in summary.lines():
         print(f"review screen: {line}", file=sys.stderr)
     return 0
