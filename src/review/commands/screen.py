@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """Screen, then print one line per protocol with the counts written."""
     protocols = load_protocols(args.protocol)
     with store.open_store(getattr(args, "db", None)) as con:
-        summary = screen_works(con, protocols, workers=max(1, args.workers))
+        summary = screen_works(con, protocols, workers=max(1, getattr(args, "workers", 1)))
     for line in summary.lines():
         print(f"review screen: {line}", file=sys.stderr)
     return 0
