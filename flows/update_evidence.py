@@ -68,7 +68,7 @@ def search(
         progress=progress,
     )  # fmt: skip
     progress.done()
-    unreachable = [o for o in outcomes if o.source_down and "cannot reach" in (o.error or "")]
+    unreachable = [o for o in outcomes if o.unreachable]
     if unreachable and task_run.run_count <= SEARCH_RETRIES:  # retry (and resume) while we may
         raise SourceUnavailable(unreachable[0].error or "", source=source)
     return outcomes

@@ -65,6 +65,7 @@ class SearchOutcome:
     resumed: bool = False
     error: str | None = None
     source_down: bool = False  # unreachable, rate-limited or out of quota: skip its other queries
+    unreachable: bool = False  # a network outage: worth retrying the task later (it resumes)
 
 
 def _find_resumable(con: duckdb.DuckDBPyConnection, protocol: str, query: Query) -> tuple | None:
@@ -200,6 +201,7 @@ def run_query(
     except SourceError as exc:
         outcome.status, outcome.error = "failed", str(exc)
         outcome.source_down = isinstance(exc, (SourceUnavailable, RateLimited, QuotaExhausted))
+        outcome.unreachable = isinstance(exc, SourceUnavailable)
     _finish(db, outcome, truncated)
     return outcome
 
