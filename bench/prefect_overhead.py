@@ -104,7 +104,6 @@ def plain(db: Path) -> float:
 def with_prefect(db: Path) -> float:
     """The update-evidence flow on the same work; seconds."""
     from flows.update_evidence import update_evidence
-
     from review.params import RunParameters
 
     start = time.perf_counter()
@@ -142,7 +141,6 @@ def main() -> int:
     if not args.polite:
         _unthrottle(SOURCES[SOURCE])
     from flows.update_evidence import update_evidence
-
     from review.params import RunParameters
 
     update_evidence(RunParameters(protocols=[PROTOCOL], sources=[SOURCE], dry_run=True))

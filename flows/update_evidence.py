@@ -34,6 +34,9 @@ from review.report import run_markdown  # noqa: E402
 from review.sources import SOURCES  # noqa: E402
 
 SEARCH_RETRIES = 2
+# (run id, source) pairs found unreachable after every retry: the run's other searches of that
+# source are reported as failed at once instead of waiting out the same outage again.
+_DOWN: set[tuple[str, str]] = set()
 
 
 def _network_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -61,6 +64,9 @@ def search(
     """All queries of one protocol against one source; raises only to retry a network outage."""
     from datetime import date
 
+    if (run_id, source) in _DOWN:
+        message = f"{source}: skipped, unreachable earlier in this run (see its first error)"
+        return [harvest.SearchOutcome(protocol.name, source, "all", "", "failed", error=message)]
     start = date.fromisoformat(since) if since else runs.last_success(db, protocol.name, source)
     progress = SearchProgress(protocol.name, source, max_records)
     outcomes = harvest.search_source(
@@ -71,6 +77,8 @@ def search(
     unreachable = [o for o in outcomes if o.unreachable]
     if unreachable and task_run.run_count <= SEARCH_RETRIES:  # retry (and resume) while we may
         raise SourceUnavailable(unreachable[0].error or "", source=source)
+    if unreachable:
+        _DOWN.add((run_id, source))
     return outcomes
 
 

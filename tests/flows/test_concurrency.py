@@ -55,7 +55,6 @@ def test_run_survives_a_researchers_open_connection(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     from flows.update_evidence import update_evidence
-
     from review.params import RunParameters
 
     db = tmp_path / "evidence.duckdb"
@@ -91,7 +90,6 @@ def test_killed_run_leaves_a_consistent_database_and_the_next_resumes(
     child_env: dict[str, str], openalex: OpenAlexStub, tmp_path: Path, query: Query
 ) -> None:
     from flows.update_evidence import update_evidence
-
     from review.params import RunParameters
 
     db = tmp_path / "evidence.duckdb"

@@ -119,8 +119,9 @@ def _check_artifacts(flow_run_id: Any, db: Path, query: Callable[[Path, str], li
 
 
 def test_server_refuses_a_bad_parameter_with_a_clear_message(prefect_harness: None) -> None:
-    from flows.deployments import build
     from prefect.exceptions import PrefectHTTPStatusError
+
+    from flows.deployments import build
 
     weekly_id = build()[0].apply()
     with _client() as client, pytest.raises(PrefectHTTPStatusError) as refused:

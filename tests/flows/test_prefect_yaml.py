@@ -10,8 +10,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def test_every_work_pool_deployment_loads_its_flow_and_validates_its_parameters() -> None:
-    from flows.deployments import build
     from prefect.flows import load_flow_from_entrypoint
+
+    from flows.deployments import build
 
     config = yaml.safe_load((PROJECT / "prefect.yaml").read_text(encoding="utf-8"))
     served = {d.flow_name for d in build()}
