@@ -14,6 +14,8 @@ OFFLINE_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     # Library logs (stdlib logging under "review") show in Prefect's run logs and UI.
     "PREFECT_LOGGING_EXTRA_LOGGERS": "review",
+    # ...and outside a flow (plain `review import`, tests) they just go to the console.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
 
 
