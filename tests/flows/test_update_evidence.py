@@ -73,6 +73,15 @@ def test_run_twice_stores_exact_records_then_nothing_new(
     snapshot = db.with_name("evidence-snapshot.duckdb")
     assert _rows(snapshot, "SELECT count(*) FROM records") == [(5,)]
 
+    # --replay re-parses the archived pages with no network at all
+    httpserver.clear()
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM records")
+    con.close()
+    assert main([*args, "--replay"]) == 0
+    assert {r[0] for r in _rows(db, "SELECT record_id FROM records")} == EXPECTED
+    assert [r[0] for r in _rows(db, "SELECT kind FROM runs ORDER BY started_at")][-1] == "replay"
+
 
 def test_unreachable_source_is_named_and_others_finish(
     prefect_harness: None, httpserver: HTTPServer, tmp_path: Path
