@@ -134,3 +134,23 @@ def test_unmappable_item_skipped_not_fatal(db: Path, httpserver: HTTPServer) -> 
     httpserver.expect_request("/works").respond_with_handler(handler)
     outcome = _run(db, "run1")
     assert (outcome.fetched, outcome.skipped) == (3, 1)
+
+
+def test_source_cap_is_complete_by_design_but_trial_cap_is_not(
+    db: Path, httpserver: HTTPServer
+) -> None:
+    from dataclasses import replace
+
+    from review import runs
+
+    _serve(httpserver, fail_on=set())
+    protocol = load_protocol("sfi-crime")
+    query = openalex.translate(protocol)[0]
+    capped = replace(query, filters={**query.filters, "max_records": "4"})
+    outcome = harvest.run_query(db, protocol, openalex, capped, run_id="r1",  # type: ignore[arg-type]
+                                session_factory=_session)  # fmt: skip
+    assert (outcome.status, outcome.fetched) == ("capped", 4)
+    assert runs.last_success(db, "sfi-crime", "openalex") is not None
+    trial = harvest.run_query(db, protocol, openalex, query, run_id="r2", max_records=2,  # type: ignore[arg-type]
+                              session_factory=_session)  # fmt: skip
+    assert trial.status == "truncated"

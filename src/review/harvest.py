@@ -140,9 +140,10 @@ def _save_page(
     outcome.updated += result.updated
 
 
-def _finish(db: Path, outcome: SearchOutcome, truncated: bool) -> None:
+def _finish(db: Path, outcome: SearchOutcome, truncated: bool, by_design: bool = False) -> None:
+    # "capped": the source's own per-query cap (complete by design); "truncated": a trial cap.
     if outcome.status == "running":
-        outcome.status = "truncated" if truncated else "completed"
+        outcome.status = ("capped" if by_design else "truncated") if truncated else "completed"
     total = outcome.reported_total
     complete = outcome.status == "completed"
     shortfall = total - outcome.fetched if total is not None and complete else None
@@ -154,7 +155,7 @@ def _finish(db: Path, outcome: SearchOutcome, truncated: bool) -> None:
     with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
         con.execute(
             "UPDATE searches SET status = ?, finished_at = now(), error = ?, shortfall = ?, "
-            "next_token = CASE WHEN ? IN ('completed', 'truncated') THEN NULL "
+            "next_token = CASE WHEN ? IN ('completed', 'truncated', 'capped') THEN NULL "
             "ELSE next_token END WHERE search_id = ?",
             [outcome.status, outcome.error, shortfall, outcome.status, outcome.search_id],
         )
@@ -175,6 +176,7 @@ def run_query(
     # A source may cap a query on purpose (Crossref keeps the top N of each focused query).
     caps = [c for c in (max_records, query.filters.get("max_records")) if c is not None]
     limit = min(int(c) for c in caps) if caps else None
+    by_design = max_records is None or (limit is not None and limit < max_records)
     remaining = None if limit is None else max(0, limit - outcome.fetched)
     truncated = remaining == 0
     try:
@@ -202,7 +204,7 @@ def run_query(
         outcome.status, outcome.error = "failed", str(exc)
         outcome.source_down = isinstance(exc, (SourceUnavailable, RateLimited, QuotaExhausted))
         outcome.unreachable = isinstance(exc, SourceUnavailable)
-    _finish(db, outcome, truncated)
+    _finish(db, outcome, truncated, by_design and "max_records" in query.filters)
     return outcome
 
 

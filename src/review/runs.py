@@ -40,7 +40,7 @@ def last_success(db: Path, protocol: str, source: str) -> date | None:
         row = store.one(
             con,
             "SELECT max(started)::DATE FROM (SELECT min(started_at) AS started, "
-            "bool_and(status = 'completed') AS ok FROM searches "
+            "bool_and(status IN ('completed', 'capped')) AS ok FROM searches "
             "WHERE protocol = ? AND source = ? GROUP BY run_id) WHERE ok",
             [protocol, source],
         )

@@ -23,7 +23,7 @@ CREATE TABLE searches (
     since          DATE,
     started_at     TIMESTAMPTZ NOT NULL,
     finished_at    TIMESTAMPTZ,
-    status         VARCHAR NOT NULL,        -- running | completed | truncated | failed
+    status         VARCHAR NOT NULL,        -- running | completed | capped (source's own per-query cap) | truncated | failed
     reported_total BIGINT,
     fetched        BIGINT NOT NULL DEFAULT 0,
     pages          INTEGER NOT NULL DEFAULT 0,
