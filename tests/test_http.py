@@ -135,3 +135,10 @@ def test_base_url_override(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_session_is_a_requests_session() -> None:
     assert isinstance(make_session(_config([])), requests.Session)
+
+
+def test_unresolvable_host_gives_up_after_two_tries() -> None:
+    sleeps: list[float] = []
+    with pytest.raises(SourceUnavailable, match=r"after 2 attempts \(\[Errno -?\d+\]"):
+        make_session(_config(sleeps, max_retries=8)).get("http://no-such-host.invalid/works")
+    assert len([s for s in sleeps if s > 0.001]) <= 1  # one backoff, not eight

@@ -25,6 +25,10 @@ import requests
 from review import __version__
 from review.errors import BadResponse, QuotaExhausted, RateLimited, SourceUnavailable
 
+_DNS_FAILURE = re.compile(
+    r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
+    r"getaddrinfo failed|No address associated with hostname"
+)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token_secret", "x-api-key"})
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "crossref-plus-api-token"})
@@ -182,7 +186,10 @@ class PoliteSession(requests.Session):
                     source=source,
                     url=shown,
                 )
-        if attempt <= self.config.max_retries:
+        # A host name that does not resolve will not resolve in the next seconds either: two
+        # tries, then let the caller (the flow's task retry, minutes later) try again.
+        dns_failed = response is None and _DNS_FAILURE.search(str(error)) is not None
+        if attempt <= (min(1, self.config.max_retries) if dns_failed else self.config.max_retries):
             return
         if response is None:
             raise SourceUnavailable(
