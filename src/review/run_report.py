@@ -6,6 +6,7 @@ Plain functions over the store (no Prefect); the flows turn their results into a
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,34 +14,19 @@ from typing import Any
 from review import store
 from review.harvest import db_wait_seconds
 from review.queries import run_query
-
-NEW_DECISIONS_SQL = """
-SELECT d.protocol, d.decision, count(*) AS n
-FROM decisions d, (SELECT started_at FROM runs WHERE run_id = ?) r
-WHERE d.decided_at >= r.started_at
-GROUP BY ALL ORDER BY d.protocol, d.decision
-"""
-
-NEW_INCLUDED_SQL = """
-SELECT d.protocol, w.title, w.year, w.doi
-FROM decisions d JOIN works w USING (work_id), (SELECT started_at FROM runs WHERE run_id = ?) r
-WHERE d.decided_at >= r.started_at AND d.decision = 'include'
-ORDER BY d.protocol, w.year DESC NULLS LAST, w.title LIMIT ?
-"""
-
-
-def _dicts(con: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    columns = [d[0] for d in cursor.description or []]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+from review.reporting.files import write_text
 
 
 def whats_new(db: Path, run_id: str, examples: int = 10) -> dict[str, list[dict[str, Any]]]:
     """Decisions made in this run per protocol × decision, and a few newly included works."""
     with store.open_store(db, wait_seconds=db_wait_seconds()) as con:
         return {
-            "decisions": _dicts(con, NEW_DECISIONS_SQL, [run_id]),
-            "included": _dicts(con, NEW_INCLUDED_SQL, [run_id, examples]),
+            "decisions": store.dict_rows(
+                con.execute(store.sql_text("run_new_decisions"), [run_id])
+            ),
+            "included": store.dict_rows(
+                con.execute(store.sql_text("run_new_included"), [run_id, examples])
+            ),
         }
 
 
@@ -63,12 +49,11 @@ def export_decisions(db: Path, protocols: Sequence[str]) -> list[Path]:
         for protocol in protocols:
             columns, rows = run_query(con, "decisions", {"protocol": protocol})
             target = folder / f"{protocol}-decisions.csv"
-            staging = target.with_name(target.name + ".tmp")
-            with staging.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(columns)
-                writer.writerows([_cell(v) for v in row] for row in rows)
-            staging.replace(target)
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(columns)
+            writer.writerows([_cell(v) for v in row] for row in rows)
+            write_text(target, text.getvalue())
             written.append(target)
     return written
 

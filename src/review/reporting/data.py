@@ -10,15 +10,10 @@ import duckdb
 from review.errors import UsageError
 from review.protocol import available_protocols
 from review.queries import query_text
+from review.store import dict_rows as _rows
 from review.store import sql_text
 
 DECISIONS = ("include", "uncertain", "exclude")
-
-
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every row of an executed query as a dict (the result is drained)."""
-    columns = [d[0] for d in cursor.description or []]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def check_protocol(con: duckdb.DuckDBPyConnection, protocol: str) -> None:
