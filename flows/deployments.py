@@ -26,6 +26,7 @@ from pydantic import BaseModel  # noqa: E402
 from flows.common import WRITER_LIMIT  # noqa: E402
 from flows.stages import (  # noqa: E402
     DedupeParameters,
+    ScreenParameters,
     SearchParameters,
     StageParameters,
     dedupe_flow,
@@ -74,7 +75,7 @@ def build(cron: str | None = None, timezone: str = "UTC") -> list[RunnerDeployme
     manual = [
         _manual(search_flow, SearchParameters),
         _manual(dedupe_flow, DedupeParameters),
-        _manual(screen_flow, StageParameters),
+        _manual(screen_flow, ScreenParameters),
         _manual(report_flow, StageParameters),
     ]
     return [weekly, *manual]

@@ -23,12 +23,20 @@ from flows.common import exclusive_writer, mark_interrupted  # noqa: E402
 from flows.update_evidence import (  # noqa: E402
     _dry_run,
     publish_snapshot,
+    screen_stage,
     search_all,
     stage,
 )
 from review import pipeline, run_report, runs, store  # noqa: E402
-from review.params import ProtocolName, SourceName  # noqa: E402
+from review.params import (  # noqa: E402
+    BatchSize,
+    DaskAddress,
+    ProtocolName,
+    SourceName,
+    TaskRunner,
+)
 from review.protocol import Protocol, load_protocols  # noqa: E402
+from review.screening.scatter import BATCH_SIZE  # noqa: E402
 from review.sources import SOURCES  # noqa: E402
 
 
@@ -69,6 +77,14 @@ class SearchParameters(StageParameters):
         """The chosen sources that this installation has."""
         chosen = [str(getattr(s, "value", s)) for s in self.sources] or list(SOURCES)
         return [s for s in chosen if s in SOURCES]
+
+
+class ScreenParameters(StageParameters):
+    """What to screen, and where: in this process, or in batches on a Dask cluster."""
+
+    task_runner: TaskRunner = "threads"
+    dask_address: DaskAddress = None
+    batch_size: BatchSize = BATCH_SIZE
 
 
 class DedupeParameters(BaseModel):
@@ -117,11 +133,12 @@ def dedupe_flow(params: DedupeParameters | None = None) -> dict[str, Any]:
 
 
 @flow(name="screen")
-def screen_flow(params: StageParameters | None = None) -> dict[str, Any]:
+def screen_flow(params: ScreenParameters | None = None) -> dict[str, Any]:
     """Screen the works not yet screened under each protocol's current rules."""
-    params = params or StageParameters()
+    params = params or ScreenParameters()
     db, protocols = params.database(), params.load()
-    return _recorded("screen", db, params, lambda _: {"screen": stage("screen", db, protocols)})
+    body = lambda _: {"screen": screen_stage(db, protocols, params)}  # noqa: E731
+    return _recorded("screen", db, params, body)
 
 
 @flow(name="report")

@@ -26,6 +26,7 @@ from flows.common import (  # noqa: E402
     mark_interrupted,
     retry_on_locked,
 )
+from flows.scaleout import screen_on_dask  # noqa: E402
 from review import harvest, pipeline, run_report, runs, store  # noqa: E402
 from review.errors import DatabaseLocked, SourceUnavailable  # noqa: E402
 from review.params import RunParameters  # noqa: E402
@@ -99,6 +100,13 @@ def stage(name: str, db: Path, protocols: list[Protocol]) -> dict[str, Any] | No
     except pipeline.StageUnavailable as exc:
         logger.warning("stage %s skipped: %s", name, exc)
         return None
+
+
+def screen_stage(db: Path, protocols: list[Protocol], params: Any) -> dict[str, Any] | None:
+    """The screen stage where ``params.task_runner`` says: one task here, or batches on Dask."""
+    if params.task_runner == "dask":
+        return screen_on_dask(db, protocols, params.dask_address, params.batch_size)
+    return stage("screen", db, protocols)
 
 
 @task(name="replay", cache_policy=NO_CACHE)
@@ -177,7 +185,9 @@ def _update(
     else:
         since = params.since.isoformat() if params.since else None
         outcomes = search_all(db, protocols, sources, run_id, params.max_records, since)
-    results = {name: stage(name, db, protocols) for name in ("dedupe", "screen", "report")}
+    results = {"dedupe": stage("dedupe", db, protocols)}
+    results["screen"] = screen_stage(db, protocols, params)
+    results["report"] = stage("report", db, protocols)
     summary = {
         "run_id": run_id,
         "status": "partial" if any(o.status == "failed" for o in outcomes) else "completed",

@@ -4,15 +4,36 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from review.protocol import SOURCE_NAMES, available_protocols
+from review.screening.scatter import BATCH_SIZE
 
 ProtocolName = Enum(  # type: ignore[misc]
     "ProtocolName", {name.replace("-", "_"): name for name in available_protocols()}, type=str
 )
 SourceName = Enum("SourceName", {name: name for name in SOURCE_NAMES}, type=str)  # type: ignore[misc]
+
+# Where screening runs, for runs too big for one machine (fields of the run and screen forms).
+TaskRunner = Annotated[
+    Literal["threads", "dask"],
+    Field(
+        description="Screening: threads = one task in the flow's process (fastest on one "
+        "machine); dask = batches mapped as tasks on a Dask cluster (needs review[dask])"
+    ),
+]
+DaskAddress = Annotated[
+    str | None,
+    Field(
+        description="Dask scheduler to use, e.g. tcp://scheduler:8786; empty = a local cluster "
+        "with one worker process per core, for this run only"
+    ),
+]
+BatchSize = Annotated[
+    int, Field(ge=100, le=1_000_000, description="Works per screening task on Dask")
+]
 
 
 class RunParameters(BaseModel):
@@ -41,6 +62,9 @@ class RunParameters(BaseModel):
         default=False, description="Translate and show the queries; fetch and store nothing"
     )
     db: str | None = Field(default=None, description="DuckDB file; empty = REVIEW_DB or default")
+    task_runner: TaskRunner = "threads"
+    dask_address: DaskAddress = None
+    batch_size: BatchSize = BATCH_SIZE
 
     def protocol_names(self) -> list[str]:
         """The chosen protocol names as plain strings."""

@@ -56,6 +56,22 @@ def screen(db: Path, protocols: Sequence[Protocol]) -> dict[str, Any]:
         return _as_dict(run(con, list(protocols)))
 
 
+def screen_batches(db: Path, protocols: Sequence[Protocol], size: int) -> list[Any]:
+    """The works to screen as Arrow batches of ``size``, for workers elsewhere (``scatter``)."""
+    batches = _entry("review.screening.scatter", "pending_batches")
+    with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
+        return list(batches(con, list(protocols), size))
+
+
+def write_screened(
+    db: Path, protocols: Sequence[Protocol], results: Sequence[Any]
+) -> dict[str, Any]:
+    """Write the ``scatter.screen_batch`` results of ``screen_batches`` (this process only)."""
+    write = _entry("review.screening", "write_decisions")
+    with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
+        return _as_dict(write(con, list(protocols), results))
+
+
 def replay(db: Path, sources: Sequence[str]) -> dict[str, int]:
     """Re-parse every archived page of these sources with today's parsers and upsert."""
     counts = {"pages": 0, "records": 0, "new": 0, "updated": 0}

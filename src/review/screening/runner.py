@@ -10,7 +10,7 @@ the ``current_decisions`` view whatever the rules decide later.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -98,12 +98,13 @@ def _flush(con: duckdb.DuckDBPyConnection, tables: list[pa.Table], stamp: dateti
     con.execute(_INSERT, [stamp])
 
 
-def _pending(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> list[dict[str, Any]]:
+def pending(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> pa.Table:
+    """The works to screen, one row each with its ``pending`` protocols, by work id."""
     names = [p.name for p in protocols]
     versions = [p.rule_version for p in protocols]
     # Read by DuckDB's replacement scan (the store avoids register(), see store.upsert_table).
     _screen_protocols = pa.table({"protocol": names, "rule_version": versions})
-    return con.sql(_PENDING).to_arrow_table().to_pylist()
+    return con.sql(_PENDING).to_arrow_table()
 
 
 def _in_process(rows: Sequence[Row], rules: dict[str, RuleSet]) -> Iterator[Decided]:
@@ -114,29 +115,57 @@ def _in_process(rows: Sequence[Row], rules: dict[str, RuleSet]) -> Iterator[Deci
         yield pa.Table.from_pydict(columns, schema=DECISION_SCHEMA), counts
 
 
-def _screen(
-    con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], summary: ScreenSummary,
-    workers: int,
-) -> None:  # fmt: skip
-    rules = {p.name: p.rules for p in protocols if p.rules is not None}
-    rows = _pending(con, protocols)
+def _decided(
+    con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], workers: int
+) -> Iterator[Decided]:
+    rules = rules_of(protocols)
+    rows = pending(con, protocols).to_pylist()
     if workers > 1:
         chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
-        results = screen_in_workers(chunks, rules, workers)
+        yield from screen_in_workers(chunks, rules, workers)
     else:
-        results = _in_process(rows, rules)
-    stamp, tables, done = datetime.now(UTC), [], 0
-    for table, counts in results:
-        for name, per in counts.items():
-            for key, value in per.items():
-                summary.counts[name][key] = summary.counts[name].get(key, 0) + value
-        tables.append(table)
-        done += table.num_rows
-        if sum(t.num_rows for t in tables) >= BATCH:
-            _flush(con, tables, stamp)
-            tables = []
-            log.info("%d decisions made", done)
-    _flush(con, tables, stamp)
+        yield from _in_process(rows, rules)
+
+
+def rules_of(protocols: Sequence[Protocol]) -> dict[str, RuleSet]:
+    """Each protocol's rule set by protocol name; a protocol without rules is a usage error."""
+    missing = [p.name for p in protocols if p.rules is None]
+    if missing:
+        raise UsageError(f"protocol(s) {missing} have no [rules] table; nothing to screen with")
+    return {p.name: p.rules for p in protocols if p.rules is not None}
+
+
+def write_decisions(
+    con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol], results: Iterable[Decided]
+) -> ScreenSummary:
+    """Append the decisions (as ``(table, counts)`` batches) in one transaction, one timestamp.
+
+    ``results`` may be lazy: it is consumed inside the transaction, so a generator that reads
+    the pending works from ``con`` sees the same snapshot the decisions are written to.
+    """
+    rules_of(protocols)
+    summary = ScreenSummary(rule_versions={p.name: p.rule_version for p in protocols})
+    summary.counts = {p.name: {} for p in protocols}
+    con.execute("BEGIN")
+    try:
+        _record_rules(con, protocols)
+        stamp, tables, done = datetime.now(UTC), [], 0
+        for table, counts in results:
+            for name, per in counts.items():
+                for key, value in per.items():
+                    summary.counts[name][key] = summary.counts[name].get(key, 0) + value
+            tables.append(table)
+            done += table.num_rows
+            if sum(t.num_rows for t in tables) >= BATCH:
+                _flush(con, tables, stamp)
+                tables = []
+                log.info("%d decisions made", done)
+        _flush(con, tables, stamp)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return summary
 
 
 def run(
@@ -146,18 +175,7 @@ def run(
 
     With ``workers`` > 1, that many spawned processes screen (see ``parallel``); the
     decisions are the same whatever the number. One process meets the 100k-works target.
+    To screen on other machines, see ``scatter``: the same decisions, written here.
     """
-    missing = [p.name for p in protocols if p.rules is None]
-    if missing:
-        raise UsageError(f"protocol(s) {missing} have no [rules] table; nothing to screen with")
-    summary = ScreenSummary(rule_versions={p.name: p.rule_version for p in protocols})
-    summary.counts = {p.name: {} for p in protocols}
-    con.execute("BEGIN")
-    try:
-        _record_rules(con, protocols)
-        _screen(con, protocols, summary, workers)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return summary
+    rules_of(protocols)
+    return write_decisions(con, protocols, _decided(con, protocols, workers))
