@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from review.dedupe.authors import letters, surnames
-from review.dedupe.text import first_number, fold, pages_range, squash, title_key, venue_key
+from review.dedupe.place import place
+from review.dedupe.text import first_number, fold, squash, title_key, venue_key
 
 Prepared = dict[str, np.ndarray]
 
@@ -44,6 +45,15 @@ _CONFERENCE = (
 _PREPRINT_VENUE = r"\b(?:medrxiv|biorxiv|arxiv|ssrn|research square|preprints|psyarxiv|osf)\b"
 _PREPRINT_DOI = r"^10\.(?:1101|48550|21203|2139|20944|31234|31219|22541)/"
 _PREFIX = 10
+# A Cochrane review's own number ("CD001186"), whichever field the export put it in.
+_PART_MARKER = (
+    r"\b(?:part|phase|study|trial|stage|series|paper|report|vol|volume|section|chapter|no)"
+    r"\s+(?P<g>\d+)\b"
+)
+_COMPONENT_DOI = r"^(10\.1371/journal\.[a-z]+\.\d{7}|10\.7554/elife\.\d{5})\.[a-z]?\d{3}$"
+_PUB = r"\.pub(?P<g>\d+)$"
+_COCHRANE_DOI = r"14651858\.(?P<g>cd\d{6})"
+_COCHRANE_ID = r"^\s*(?P<g>cd\d{6})\s*$"
 
 
 def _strings(table: pa.Table, name: str) -> pa.Array:
@@ -103,7 +113,24 @@ def _venue_kind(venue: pa.Array, ptype: pa.Array) -> np.ndarray:
 def _doi_exact(doi: pa.Array) -> pa.Array:
     """Lower-cased, percent-decoded DOI (the stem, without Cochrane ``.pubN``, is derived)."""
     d = pc.utf8_lower(doi)
-    return pa.array([unquote(x) if x and "%" in x else x for x in d.to_pylist()], pa.string())
+    d = pa.array([unquote(x) if x and "%" in x else x for x in d.to_pylist()], pa.string())
+    # A doubled prefix ("10.3779/10.3779/j...."), and a figure's or table's component DOI
+    # (PLOS ".g001", eLife ".001"), name the article itself.
+    d = pc.replace_substring_regex(d, pattern=r"^(10\.\d+/)+(10\.\d+/)", replacement=r"\2")
+    return pc.replace_substring_regex(d, pattern=_COMPONENT_DOI, replacement=r"\1")
+
+
+def _cochrane_id(doi: pa.Array, *fields: pa.Array) -> pa.Array:
+    """The Cochrane review number from the DOI, or from a pages/issue field holding only it."""
+    found = [_first_group(doi, _COCHRANE_DOI)]
+    found += [_first_group(pc.utf8_lower(f), _COCHRANE_ID) for f in fields]
+    return pc.coalesce(*found)
+
+
+def _first_group(arr: pa.Array, pattern: str) -> pa.Array:
+    """The regex's group ``g``, or null."""
+    parts = pc.extract_regex(pc.fill_null(arr, ""), pattern=pattern)
+    return pc.if_else(pc.is_valid(parts), pc.struct_field(parts, "g"), pa.scalar(None, pa.string()))
 
 
 def prepare(table: pa.Table) -> Prepared:
@@ -113,17 +140,22 @@ def prepare(table: pa.Table) -> Prepared:
     venue = _strings(table, "venue")
     doi_exact = _doi_exact(_strings(table, "doi"))
     doi = pc.replace_substring_regex(doi_exact, pattern=r"\.pub\d+$", replacement="")
+    version = pc.if_else(
+        pc.is_valid(doi_exact), pc.fill_null(_first_group(doi_exact, _PUB), "1"), None
+    )
     # "10.1211/jpp/61.10.0002" and "10.1211/jpp.61.10.0002": punctuation is not identity.
     doi = pc.replace_substring_regex(doi, pattern=r"[^a-z0-9]+", replacement="")
     authors = table.column("authors").to_pylist() if "authors" in table.column_names else []
     names = [surnames(a) for a in authors] or [[] for _ in range(table.num_rows)]
     flags = table.column("flags").to_pylist() if "flags" in table.column_names else []
-    start, end = pages_range(_strings(table, "pages"))
     year = (
         pc.fill_null(pc.cast(table.column("year"), pa.int32()), -1)
         if "year" in table.column_names
         else pa.array([-1] * table.num_rows)
     )
+    volume, issue, pages = (_strings(table, name) for name in ("volume", "issue", "pages"))
+    where = place(volume, issue, pages, venue, year)
+    start, end = where["page_start"], where["page_end"]
     kind = _kinds(raw_title, flags or [None] * table.num_rows)
     preprint_doi = _np(
         pc.fill_null(pc.match_substring_regex(doi_exact, _PREPRINT_DOI), False)
@@ -135,7 +167,11 @@ def prepare(table: pa.Table) -> Prepared:
         "title": _np(key),
         "title_prefix": _np(pc.utf8_slice_codeunits(pc.replace_substring(key, " ", ""), 0, 24)),
         "title_nums": _np(_title_numbers(key)),
+        "title_digits": _np(_title_digits(key)),
+        "title_part": _np(_part_number(key)),
         "generic": _is_generic(key, venue),
+        "genre": _np(pc.fill_null(pc.match_substring_regex(key, _GENERIC), True)).astype(bool),
+        "living": _living(where, year),
         "kind": kind,
         "authors": np.array([" ".join(n) for n in names], dtype=object),
         "author_letters": np.array([letters(a) or None for a in authors] or [None] * len(names)),
@@ -143,16 +179,20 @@ def prepare(table: pa.Table) -> Prepared:
         "year": np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int32),
         "venue": _np(venue_key(venue)),
         "venue_kind": vkind,
-        "volume": _np(first_number(_strings(table, "volume"))),
+        "volume": _np(where["volume"]),
         "page_start": _np(start),
         "page_end": _np(end),
         "page_start_n": _ints(start),
         "page_end_n": _ints(end),
-        "issue": _np(first_number(_strings(table, "issue"))),
+        "issue": _np(where["issue"]),
         "doi": _np(doi),
         "doi_exact": _np(doi_exact),
+        "doi_version": _np(version),
         "pmid": _np(first_number(_strings(table, "pmid"))),
-        "online_first": _online_first(start, _strings(table, "volume")),
+        "review_id": _np(_cochrane_id(
+            doi_exact, *(_strings(table, name) for name in ("pages", "issue", "volume"))
+        )),
+        "online_first": _online_first(start, where["volume"]),
         "abstract": _np(pc.utf8_slice_codeunits(squash(fold(_strings(table, "abstract"))), 0, 400)),
     }  # fmt: skip
 
@@ -163,12 +203,33 @@ def _ints(arr: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.cast(short, pa.int64()), -1).to_numpy(zero_copy_only=False))
 
 
+def _title_digits(key: pa.Array) -> pa.Array:
+    """Every digit of a title in order: "(1)(8)F-FDG" and "18F-FDG" both give "18"."""
+    digits = pc.replace_substring_regex(key, pattern=r"[^0-9]+", replacement="")
+    return pc.fill_null(digits, "")
+
+
 def _title_numbers(key: pa.Array) -> pa.Array:
-    """The numbers in a title, in order, space-joined ("" when it has none)."""
+    """The distinct numbers in a title, sorted, space-joined ("" when it has none)."""
     nums = pc.replace_substring_regex(key, pattern=r"\b[a-z][a-z0-9]*\b", replacement=" ")
     nums = pc.replace_substring_regex(nums, pattern=r"\s+", replacement=" ")
     nums = pc.fill_null(pc.utf8_trim_whitespace(nums), "")
     return pa.array([" ".join(sorted(set(n.split()))) for n in nums.to_pylist()], pa.string())
+
+
+def _part_number(key: pa.Array) -> pa.Array:
+    """The number of a part in a series ("part 2", "phase 3", a title ending in "... 5"):
+    parts never merge, even in the same place."""
+    marker = _first_group(key, _PART_MARKER)
+    return pc.coalesce(marker, _first_group(key, r"\s(?P<g>\d+)$"))
+
+
+def _living(where: dict[str, pa.Array], year: pa.Array) -> np.ndarray:
+    """A chapter of a living publication (BMJ Clinical Evidence): the volume is the year and
+    there are no pages, so each yearly update looks like a new item."""
+    same = pc.equal(where["volume"], pc.cast(year, pa.string()))
+    unpaged = pc.and_(pc.is_null(where["page_start"]), pc.is_null(where["page_end"]))
+    return _np(pc.fill_null(pc.and_(same, unpaged), False)).astype(bool)
 
 
 def _online_first(start: pa.Array, volume: pa.Array) -> np.ndarray:
