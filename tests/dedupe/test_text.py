@@ -5,7 +5,13 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from review.dedupe.text import pages_range, title_key, venue_key, venue_similarity
+from review.dedupe.text import (
+    digits_compatible,
+    pages_range,
+    title_key,
+    venue_key,
+    venue_similarity,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +51,27 @@ def test_title_key_drops_tags_markers_and_tails() -> None:
     ]
     assert set(title_key(pa.array(titles)).to_pylist()) == {"stroke care at home"}
     assert title_key(pa.array(["Type II diabetes"]))[0].as_py() == "type 2 diabetes"
+
+
+def test_title_key_drops_bracketed_erratum_language_and_review_tails() -> None:
+    titles = [
+        "Stroke care at home.[Erratum appears in Lancet 2001;3(4):5]",
+        "Stroke care at home (Reprinted from Journal of Care, vol 40, pg 7)",
+        "Stroke care at home. Portuguese",
+        "Stroke care at home (Review)",
+    ]
+    assert set(title_key(pa.array(titles)).to_pylist()) == {"stroke care at home"}
+    # Only a tail after a stop or bracket goes: a title that starts with the words stays.
+    kept = "Comment on the update in stroke guidelines"
+    assert title_key(pa.array([kept]))[0].as_py() == "comment on the update in stroke guidelines"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compatible"),
+    [("5", "5152", True), ("64", "164", True), ("", "12", True),
+     ("8", "9", False), ("1", "2", False), ("1226", "1236", False)],
+)  # fmt: skip
+def test_title_digits_compatible_when_one_is_a_subsequence(
+    a: str, b: str, compatible: bool
+) -> None:
+    assert digits_compatible(a, b) is compatible

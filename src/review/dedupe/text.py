@@ -13,10 +13,19 @@ import pyarrow.compute as pc
 _TRANSLATED = (
     r"\s*(?:\[(?:article in |in )?[a-z]+(?: [a-z']+){0,2}\]|\(author'?s'? transl?\.?\))\.?\s*$"
 )
-# Tails that PubMed appends to titles: "Erratum in: ...", "Comment in ...".
+# Tails that PubMed and Ovid append after a stop or bracket: ". Erratum in: ...",
+# ".[Erratum appears in ...]", "(Reprinted from ...)".
 _TAILS = (
-    r"\s*[.;]?\s*(?:erratum in|comment in|comment on|retraction in|"
-    r"corrected and republished in|update in|update of)\b.*$"
+    r"(\S)\s*(?:[.;]\s*\[?|\[|\()\s*(?:(?:erratum|comment|retraction|update|correction)s?\s+"
+    r"(?:appears?\s+|published\s+)?(?:in|on|of)|corrected and republished in|"
+    r"reprinted (?:from|in))\b.*$"
+)
+# A trailing "(Review)" that Cochrane exports add to the review's title.
+_REVIEW_SUFFIX = r"\s*\(\s*review\s*\)\s*$"
+# WoS/Scopus: the original language after a stop: "... a systematic review. Portuguese".
+_LANGUAGE_TAIL = (
+    r"\.\s*(?:german|french|spanish|portuguese|italian|dutch|danish|swedish|norwegian|"
+    r"finnish|polish|russian|chinese|japanese|korean|hungarian|czech|turkish|greek)\s*$"
 )
 # Ovid/MEDLINE tags inside titles: "[Review] [33 refs]".
 _REVIEW_TAGS = r"\[\s*(?:review|\d+\s*refs?|\d+\s*references)\s*\]"
@@ -58,9 +67,11 @@ def _roman_to_digits(arr: pa.Array) -> pa.Array:
 def title_key(arr: pa.Array) -> pa.Array:
     """Comparison form of a title: folded, without translation markers or erratum tails."""
     arr = fold(arr)
-    arr = pc.replace_substring_regex(arr, pattern=_TAILS, replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=_TAILS, replacement=r"\1")
     arr = pc.replace_substring_regex(arr, pattern=_REVIEW_TAGS, replacement=" ")
+    arr = pc.replace_substring_regex(arr, pattern=_REVIEW_SUFFIX, replacement="")
     arr = pc.replace_substring_regex(arr, pattern=_TRANSLATED, replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=_LANGUAGE_TAIL, replacement="")
     arr = pc.replace_substring_regex(arr, pattern=r"^\s*retracted\s*:\s*", replacement="")
     arr = squash(arr)
     # "delta9" and "delta 9", "covid19" and "covid 19" compare (and count) alike.
@@ -111,6 +122,13 @@ def venue_similarity(a: str, b: str) -> float:
         return 100.0  # an acronym: "BMJ", "JAMA"
     hits = sum(any(_abbreviates(x, y) or _abbreviates(y, x) for y in long_) for x in short)
     return 100.0 * hits / len(short) if short else float("nan")
+
+
+def digits_compatible(a: str, b: str) -> bool:
+    """Whether one digit string is a subsequence of the other ("5" of "5152", "64" of "164")."""
+    short, long_ = sorted((a, b), key=len)
+    rest = iter(long_)
+    return all(ch in rest for ch in short)
 
 
 def first_number(arr: pa.Array) -> pa.Array:
