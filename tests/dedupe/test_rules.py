@@ -91,6 +91,15 @@ def test_years_apart_never_merge_without_identifier() -> None:
 
 def test_transitive_merge_refused_when_dois_conflict() -> None:
     a = {**ARTICLE, "doi": "10.1000/aaa"}
-    b = {**ARTICLE, "doi": "10.1000/bbb"}
+    b = {**ARTICLE, "doi": "10.1000/bbb", "pages": None}
     labels = link(table(a, ARTICLE, b)).labels
     assert not same_work(labels, 0, 2)
+
+
+def test_a_second_doi_on_the_same_article_word_for_word_merges() -> None:
+    """A JSTOR DOI beside the publisher's, or a typo: title, authors, venue, volume and full
+    page range all the same. Without the pages, a DOI difference still keeps them apart."""
+    a = {**ARTICLE, "doi": "10.1289/ehp.85-1568333"}
+    b = {**ARTICLE, "doi": "10.2307/3430688"}
+    assert _linked(a, b)
+    assert not _linked(a, {**b, "pages": None})

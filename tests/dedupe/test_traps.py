@@ -2,7 +2,8 @@
 
 Each look-alike test is one general rule that was missing: a series article, an authorless
 stub, a chapter reprinted in a sister series, a changed number inside a word, a page clash
-with a different first author, an updated review under the same DOI stem.
+with a different first author, versions of one Cochrane review, places scrambled by exports,
+living chapters, component and second DOIs, abstracts sharing a supplement DOI.
 """
 
 from __future__ import annotations
@@ -67,16 +68,18 @@ def test_a_number_glued_to_a_word_still_counts() -> None:
     assert not _linked(a, b)
 
 
-def test_updated_review_with_new_title_and_team_is_a_new_work() -> None:
+def test_versions_of_one_cochrane_review_are_one_work() -> None:
+    """pub2 -> pub4 of CD000999 is one review updated (years and team change); another review
+    number with the same title is another review."""
     a = {**ARTICLE, "doi": "10.1002/14651858.CD000999.pub2", "year": 2010, "venue":
          "Cochrane Database Syst Rev", "volume": None, "pages": "CD000999"}  # fmt: skip
-    new = {**a, "doi": "10.1002/14651858.CD000999.pub4", "year": 2018,
-           "title": ARTICLE["title"] + " and in nursing homes",
-           "authors": ["Moe, P", "Hansen, Anna"]}  # fmt: skip
-    same = {**a, "doi": "10.1002/14651858.CD000999.pub3", "year": 2014}
-    labels = link(table(a, new, same)).labels
-    assert not same_work(labels, 0, 1)
-    assert same_work(labels, 0, 2)
+    update = {**a, "doi": "10.1002/14651858.CD000999.pub4", "year": 2018,
+              "authors": ["Moe, P", "Dahl, Anna"]}  # fmt: skip
+    no_doi = {**a, "doi": None, "year": 2006, "issue": "CD000999", "pages": None}
+    other = {**a, "doi": "10.1002/14651858.CD001234.pub2", "pages": "CD001234"}
+    labels = link(table(a, update, no_doi, other)).labels
+    assert same_work(labels, 0, 1) and same_work(labels, 0, 2)
+    assert not same_work(labels, 0, 3)
 
 
 def test_run_together_upper_case_authors_match() -> None:
@@ -101,3 +104,63 @@ def test_title_extended_by_a_subtitle_with_the_same_place_merges() -> None:
     a = {**ARTICLE, "title": "Exercise update"}
     b = {**ARTICLE, "title": "Exercise update: depressive symptoms in older adults"}
     assert _linked(a, b)
+
+
+def test_embase_record_with_its_place_only_in_the_venue_string_merges() -> None:
+    embase = {**ARTICLE, "venue": "Journal of Affective Disorders.250 (3) ()(pp 120-128) 2019."
+              "Date of Publication: 2019.", "volume": None, "issue": "pp 120-128",
+              "pages": "2019"}  # fmt: skip
+    assert _linked({**ARTICLE, "issue": "3"}, embase)
+
+
+def test_title_numbers_lost_by_an_export_still_merge_but_changed_ones_do_not() -> None:
+    a = {**ARTICLE, "title": "[3H]Paroxetine binding to the 5-HT uptake site in a rat model"}
+    b = {**ARTICLE, "title": "Paroxetine binding to the 5-HT uptake site in a rat model"}
+    assert _linked(a, b)
+    assert not _linked(a, {**b, "title": "[3H]Paroxetine binding to the 6-HT uptake site"})
+
+
+def test_parts_never_merge_even_in_the_same_place() -> None:
+    a = {**ARTICLE, "title": "Exercise for depression in later life: trial 2 results"}
+    b = {**ARTICLE, "title": "Exercise for depression in later life: trial 3 results"}
+    assert not _linked(a, b)
+
+
+def test_journal_meeting_supplement_labelled_as_a_conference_is_one_item() -> None:
+    a = {**ARTICLE, "venue": "Journal of Affective Disorders. Conference: Annual Meeting 2019",
+         "issue": "5", "pages": "S394"}  # fmt: skip
+    b = {**ARTICLE, "issue": "5", "pages": "S394"}
+    assert _linked(a, b)
+
+
+def test_same_volume_and_pages_merge_despite_swapped_author_names() -> None:
+    swapped = {**ARTICLE, "authors": ["Anna, Hansen", "Ole, Berg", "Kari, Lund"], "issue": "2"}
+    assert _linked({**ARTICLE, "issue": "2"}, swapped)
+
+
+def test_yearly_updates_of_a_living_chapter_merge_but_genre_titles_do_not() -> None:
+    chapter = {"title": "Head lice", "authors": ["Burgess, I"], "venue": "BMJ Clin Evid"}
+    a = {**chapter, "year": 2009, "volume": "2009"}
+    b = {**chapter, "year": 2015, "volume": "2015"}
+    assert _linked(a, b)
+    editorial = {**chapter, "title": "Editorial"}
+    assert not _linked({**editorial, "year": 2009, "volume": "2009"},
+                       {**editorial, "year": 2015, "volume": "2015"})  # fmt: skip
+
+
+def test_a_figure_component_doi_names_its_article() -> None:
+    a = {**ARTICLE, "doi": "10.1371/journal.pone.0094853", "pages": None}
+    b = {**a, "doi": "10.1371/journal.pone.0094853.g001"}
+    assert _linked(a, b)
+
+
+def test_same_doi_and_article_pages_merge_a_translated_title() -> None:
+    a = {**ARTICLE, "doi": "10.1007/s001010050481", "issue": "10"}
+    b = {**a, "title": "Körperliches Training bei Depression im Alter: eine randomisierte Studie"}
+    assert _linked(a, b)
+
+
+def test_abstracts_sharing_a_supplement_doi_and_its_page_range_stay_apart() -> None:
+    supplement = {**ARTICLE, "doi": "10.1111/jad.suppl.2019", "pages": "S1-S250"}
+    other = {**supplement, "title": "Sleep quality and loneliness in older adults: a cohort"}
+    assert not _linked(supplement, other)

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from review.dedupe.prepare import Prepared
+from review.dedupe.text import digits_compatible
 
-_SET_FIELDS = ("doi", "pmid", "title_nums", "kind", "venue_kind")
-_KEEP = (*_SET_FIELDS, "doi_exact")
+_SET_FIELDS = ("doi", "pmid", "review_id", "title_part", "kind", "venue_kind")
+_IDS = ("doi", "pmid", "review_id")
+_KEEP = (*_SET_FIELDS, "doi_exact", "title_digits")
 
 
 @dataclass
@@ -22,6 +24,11 @@ class _Cluster:
     members: list[int]
     values: dict[str, set[str]] = field(default_factory=dict)
     years: set[int] = field(default_factory=set)
+
+
+def _digits_agree(va: set[str], vb: set[str]) -> bool:
+    """Every title's digits in one cluster are compatible with every title's in the other."""
+    return all(digits_compatible(a, b) for a in va for b in vb)
 
 
 class Clusters:
@@ -44,18 +51,21 @@ class Clusters:
             i = parent[i]
         return int(i)
 
-    def conflict(self, a: int, b: int) -> bool:
-        """Whether clusters rooted at ``a`` and ``b`` contradict each other."""
+    def conflict(self, a: int, b: int, *, lenient: frozenset[str] = frozenset()) -> bool:
+        """Whether clusters rooted at ``a`` and ``b`` contradict each other (``lenient``: fields
+        the pair being merged may disagree on)."""
         ca, cb = self.info[a], self.info[b]
         for name in _SET_FIELDS:
+            if name in lenient:
+                continue
             va, vb = ca.values[name], cb.values[name]
             if va and vb and len(va | vb) > 1:
                 return True
-        shared_id = bool(ca.values["doi"] & cb.values["doi"]) or bool(
-            ca.values["pmid"] & cb.values["pmid"]
-        )
+        if not _digits_agree(ca.values["title_digits"], cb.values["title_digits"]):
+            return True
+        shared_id = any(ca.values[name] & cb.values[name] for name in _IDS)
         years = ca.years | cb.years
-        if years and max(years) - min(years) > 1 and not shared_id:
+        if years and max(years) - min(years) > 1 and not shared_id and "years" not in lenient:
             return True
         if self.apart:
             small, big = sorted((ca.members, cb.members), key=len)
@@ -63,12 +73,14 @@ class Clusters:
             return any(self.apart.get(m, set()) & big_set for m in small)
         return False
 
-    def union(self, i: int, j: int, *, force: bool = False) -> bool:
+    def union(
+        self, i: int, j: int, *, force: bool = False, lenient: frozenset[str] = frozenset()
+    ) -> bool:
         """Join the clusters of ``i`` and ``j`` unless they conflict (or ``force``)."""
         a, b = self.find(i), self.find(j)
         if a == b:
             return True
-        if not force and self.conflict(a, b):
+        if not force and self.conflict(a, b, lenient=lenient):
             return False
         if len(self.info[a].members) < len(self.info[b].members):
             a, b = b, a
@@ -93,11 +105,13 @@ def cluster(
     groups: list[list[int]] | None = None,
     forced: list[tuple[int, int]] | None = None,
     apart: dict[int, set[int]] | None = None,
+    lenient: dict[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Cluster labels per record, plus the merge pairs refused because of a conflict.
 
     ``groups`` are existing works (kept together), ``forced`` are reviewer merges, ``apart``
-    maps a record to records a reviewer split it from.
+    maps a record to records a reviewer split it from; ``lenient`` maps a field to the pairs
+    that may disagree on it (a DOI typo, a meeting supplement labelled as a conference).
     """
     c = Clusters(p, apart)
     for i, j in forced or []:
@@ -108,6 +122,7 @@ def cluster(
     refused = []
     for k in np.argsort(-score, kind="stable"):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        if not c.union(i, j):
+        allowed = frozenset(name for name, ok in (lenient or {}).items() if ok[k])
+        if not c.union(i, j, lenient=allowed):
             refused.append((i, j))
     return c.labels(), refused

@@ -24,19 +24,35 @@ def _known_ge(x: np.ndarray, v: float) -> np.ndarray:
     return ~np.isnan(x) & (x >= v)
 
 
+def full_place(f: Features) -> np.ndarray:
+    """Same volume, first page and last page."""
+    return (f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1)
+
+
+def same_review(f: Features) -> np.ndarray:
+    """Versions of one Cochrane review (pub2, pub3, ...) are one work, as Cochrane counts
+    them, whatever the year: same review number and the same title, or the same lead author
+    under a revised title. A new team under a new title is kept apart."""
+    retitled = _known_ge(f["title"], 80) | _known_ge(f["title_partial"], 90)
+    kept = _known_ge(f["title"], 97) | (_known_ge(f["first_author"], 90) & retitled)
+    return (f["review_id"] == 1) & kept
+
+
+def living_version(f: Features) -> np.ndarray:
+    """Yearly updates of one chapter of a living publication: same venue, exact title, the
+    same lead author or author list, no DOI of their own to tell them apart."""
+    authors = _known_ge(f["authors"], 80) | _known_ge(f["first_author"], 90)
+    return (
+        f["living"] & ~f["genre"] & _known_ge(f["venue"], 90) & _known_ge(f["title"], 100)
+        & authors & (f["doi"] == 0)
+    )  # fmt: skip
+
+
 def identified(f: Features) -> np.ndarray:
-    """Same DOI or PMID. Another version (Cochrane ``.pubN``) of one DOI counts within a
-    year, or later when title and authors (first author included) are unchanged: an update
-    by a new team or under a new title is a new work."""
-    return (f["doi_exact"] == 1) | (f["pmid"] == 1) | ((f["doi"] == 1) & ~_new_version(f))
-
-
-def _new_version(f: Features) -> np.ndarray:
-    """A later version of the same DOI stem with a changed title or author list."""
-    unchanged = (
-        _known_ge(f["title"], 97) & _known_ge(f["first_author"], 90) & _known_ge(f["authors"], 90)
-    )
-    return (f["doi_exact"] == -1) & (f["year_diff"] >= 2) & ~unchanged
+    """Same DOI, PMID, Cochrane review or living chapter."""
+    # DOIs that differ only in ".pubN" are versions: same_review decides those.
+    same_doi = (f["doi"] == 1) & (f["doi_version"] != -1)
+    return same_doi | (f["pmid"] == 1) | same_review(f) | living_version(f)
 
 
 def verbatim(f: Features) -> np.ndarray:
@@ -48,75 +64,148 @@ def verbatim(f: Features) -> np.ndarray:
     )  # fmt: skip
 
 
+def same_place(f: Features) -> np.ndarray:
+    """Same DOI, or same journal and volume with no page clash: one item, however the export
+    labels it ("Journal. Conference: ..." for the journal's own meeting supplement)."""
+    place = (f["volume"] == 1) & (f["page"] != -1) & (f["issue"] != -1)
+    return (_known_ge(f["venue"], 70) & place) | (f["doi_exact"] == 1)
+
+
+def lenient(f: Features) -> dict[str, np.ndarray]:
+    """Per cluster field, the pairs allowed to disagree on it (mirrors ``hard_conflict``)."""
+    return {"venue_kind": same_place(f), "doi": _doi_typo(f), "years": living_version(f)}
+
+
+def _doi_typo(f: Features) -> np.ndarray:
+    """Different DOIs on one article (a secondary JSTOR DOI, a typo): everything else the
+    same, word for word, in the same volume, pages, venue and year."""
+    return (
+        _known_ge(f["title"], 97) & _known_ge(f["authors_ratio"], 95)
+        & _known_ge(f["first_author"], 95) & full_place(f) & (f["year_diff"] == 0)
+        & _known_ge(f["venue"], 70)
+    )  # fmt: skip
+
+
 def hard_conflict(f: Features) -> np.ndarray:
     """Pairs that may never merge, whatever else agrees (also used between clusters)."""
     ident = identified(f)
     return (
         ~f["kind_same"]
         | (f["numbers"] == -1)
-        | (f["doi"] == -1)
-        | ((f["doi"] == 1) & _new_version(f))
+        | (f["part"] == -1)
+        | ((f["doi"] == -1) & ~_doi_typo(f))
         | (f["pmid"] == -1)
-        | (f["venue_kind"] == -1)
+        | (f["review_id"] == -1)
+        | ((f["venue_kind"] == -1) & ~same_place(f))
         | ((f["page_overlap"] == -1) & ~ident & ~verbatim(f))
         | ((f["year_diff"] >= 2) & ~ident)
         | ((f["year_diff"] >= 1) & ~ident & ~_known_ge(f["title"], 97))
-        | (f["title"] < 50) & ~((f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1))
+        | (f["title"] < 50) & ~full_place(f)
     )
 
 
 def _pages_ok(f: Features) -> np.ndarray:
-    """Pages and volume do not contradict (online-first "1-17" counts as unknown)."""
-    return (f["page"] != -1) | f["online_first"]
+    """Pages do not contradict: online-first "1-17" is provisional, and a first-page typo
+    with the same last page ("49S-56S" / "45S-56S") is not a different article."""
+    return (f["page"] != -1) | f["online_first"] | ((f["page_end"] == 1) & (f["page_overlap"] == 1))
+
+
+def _authors_ok(f: Features) -> np.ndarray:
+    return _ge(f["authors"], 80) & (_ge(f["first_author"], 80) | _ge(f["authors"], 90))
+
+
+def _authors_good(f: Features) -> np.ndarray:
+    return _known_ge(f["authors"], 90) & _known_ge(f["first_author"], 85)
+
+
+def _by_id(f: Features) -> np.ndarray:
+    """A shared identifier, with titles and authors (or the full place) agreeing: a shared DOI
+    can be a supplement's or an abstract book's."""
+    ident = identified(f)
+    agree = (_known_ge(f["title"], 85) & _ge(f["authors"], 60)) | _known_ge(f["title"], 97)
+    # One title extends the other ("Motherisk update" / "...: corticosteroids in pregnancy").
+    extended = full_place(f) & _authors_good(f) & _known_ge(f["title_partial"], 80)
+    # The same DOI, article-length pages and author list: a translated or reworded title.
+    same_doi = f["doi_exact"] == 1
+    translated = (
+        same_doi & full_place(f) & f["short_range"] & _authors_good(f)
+        & _known_ge(f["authors_ratio"], 90) & (f["year_diff"] == 0)
+    )  # fmt: skip
+    # The same DOI and a title cut short by the export (one is the other's start).
+    lead = _ge(f["authors"], 90) | _known_ge(f["first_author"], 90)
+    truncated = same_doi & _known_ge(f["title_partial"], 95) & lead & _pages_ok(f)
+    # The same DOI, title and authors: clashing pages or venue are export noise (a shared
+    # supplement DOI comes with different titles).
+    verbatim_doi = (
+        same_doi & _known_ge(f["title"], 97) & _ge(f["authors"], 85) & _ge(f["first_author"], 90)
+    )
+    return (ident & ((_pages_ok(f) & agree) | extended)) | translated | truncated | verbatim_doi
+
+
+def _by_title(f: Features) -> np.ndarray:
+    """Same title, authors and year, with the venue and place not contradicting."""
+    venue_known = _known_ge(f["venue"], 70)
+    same_year = f["year_diff"] <= 0
+    clean = (f["volume"] != -1) & _pages_ok(f) & (_ge(f["venue"], 70) | full_place(f))
+    corroborated = _authors_good(f) | (f["page"] == 1) | venue_known
+    # Without authors on one side, title, year and venue are not enough: the place must agree.
+    anonymous = np.isnan(f["authors"]) & ~((f["page"] == 1) | ((f["volume"] == 1) & venue_known))
+    by_title = (
+        _known_ge(f["title"], 95) & _authors_ok(f) & same_year & clean & corroborated & ~anonymous
+    )
+    # Same title, authors, venue, volume, issue and year: a page mismatch (never two disjoint
+    # full ranges) is an export error.
+    by_title |= (
+        _known_ge(f["title"], 98) & _authors_good(f) & _known_ge(f["authors_ratio"], 90)
+        & same_year & (f["volume"] == 1) & (f["issue"] != -1) & venue_known
+    )  # fmt: skip
+    return by_title
+
+
+def _by_place(f: Features) -> np.ndarray:
+    """The same volume and pages with a close title: one article, however its authors were
+    exported (given and family names swapped, particles, transliteration)."""
+    place = (f["page"] == 1) & (f["volume"] == 1)
+    same_year = f["year_diff"] <= 0
+    venue_known = _known_ge(f["venue"], 70)
+    clean = _ge(f["venue"], 70) | full_place(f)
+    by_fields = _known_ge(f["title"], 90) & _authors_good(f) & same_year & clean & place
+    by_place = (
+        _known_ge(f["title"], 85) & _authors_good(f) & same_year & place & (f["page_end"] == 1)
+        & venue_known
+    )  # fmt: skip
+    # A truncated title (one is the other's prefix) needs the author list word for word.
+    by_prefix = (
+        _known_ge(f["title_partial"], 95) & full_place(f) & _known_ge(f["authors_ratio"], 95)
+        & _known_ge(f["first_author"], 95) & same_year & venue_known
+    )  # fmt: skip
+    lead = _known_ge(f["first_author"], 90)
+    close = _known_ge(f["title"], 95) | (
+        lead & (_known_ge(f["title"], 90) | _known_ge(f["title_partial"], 95))
+    )
+    same_article = close & full_place(f) & venue_known & same_year & (f["issue"] != -1)
+    # Same start page, title, authors, venue and year: a volume clash is an export error
+    # ("1" for a supplement, the supplement number as the volume).
+    same_start = (
+        _known_ge(f["title"], 97) & _authors_good(f) & same_year & venue_known & (f["page"] == 1)
+        & (f["page_overlap"] != -1)
+    )  # fmt: skip
+    return by_fields | by_place | by_prefix | same_article | same_start
+
+
+def _next_year(f: Features) -> np.ndarray:
+    """Online first one year, in print the next: everything else agrees."""
+    return (
+        _known_ge(f["title"], 97) & _authors_good(f) & _known_ge(f["venue"], 70)
+        & (f["volume"] != -1) & _pages_ok(f) & (f["year_diff"] == 1)
+    )  # fmt: skip
 
 
 def sure(f: Features) -> np.ndarray:
     """Pairs with enough agreeing evidence to merge (before the hard-conflict veto)."""
-    ident = identified(f)
-    authors_ok = _ge(f["authors"], 80) & (_ge(f["first_author"], 80) | _ge(f["authors"], 90))
-    authors_good = _known_ge(f["authors"], 90) & _known_ge(f["first_author"], 85)
-    full_place = (f["page"] == 1) & (f["page_end"] == 1) & (f["volume"] == 1)
-    venue_ok = _ge(f["venue"], 70) | full_place
-    venue_known = _known_ge(f["venue"], 70)
-    same_year = f["year_diff"] <= 0
-    clean = (f["volume"] != -1) & _pages_ok(f) & venue_ok
-    place = (f["page"] == 1) & (f["volume"] == 1)
-    # A shared DOI can be a supplement's or an abstract book's: titles, authors and pages
-    # must agree too.
-    by_id = (
-        ident & _pages_ok(f)
-        & ((_known_ge(f["title"], 85) & _ge(f["authors"], 60)) | _known_ge(f["title"], 97))
-    )  # fmt: skip
-    # One title extends the other ("Motherisk update" / "...: corticosteroids in pregnancy",
-    # an added translation): the same full page range, volume, authors and year decide.
-    by_id |= ident & full_place & authors_good & _known_ge(f["title_partial"], 80)
-    by_prefix = (
-        _known_ge(f["title_partial"], 95) & full_place & _known_ge(f["authors_ratio"], 95)
-        & _known_ge(f["first_author"], 95) & same_year & venue_known
-    )  # fmt: skip
-    corroborated = authors_good | (f["page"] == 1) | venue_known
-    # Without authors on one side, title, year and venue are not enough: the place must agree.
-    anonymous = np.isnan(f["authors"]) & ~((f["page"] == 1) | ((f["volume"] == 1) & venue_known))
-    by_title = (
-        _known_ge(f["title"], 95) & authors_ok & same_year & clean & corroborated & ~anonymous
-    )
-    # Same title, authors (first included), venue, volume, issue and year: a page mismatch
-    # (never two disjoint full ranges) is an export error.
-    by_title |= (
-        _known_ge(f["title"], 98) & authors_good & _known_ge(f["authors_ratio"], 90)
-        & same_year & (f["volume"] == 1) & (f["issue"] != -1) & venue_known
-    )  # fmt: skip
-    by_fields = _known_ge(f["title"], 90) & authors_good & same_year & clean & place
-    by_place = (
-        _known_ge(f["title"], 85) & authors_good & same_year & place & (f["page_end"] == 1)
-        & venue_known
-    )  # fmt: skip
-    next_year = (
-        _known_ge(f["title"], 97) & authors_good & venue_known & (f["volume"] != -1)
-        & _pages_ok(f) & (f["year_diff"] == 1)
-    )  # fmt: skip
-    generic_ok = ~f["generic"] | ident | (place & authors_good & same_year & venue_known)
-    return (by_id | by_title | by_fields | by_place | next_year | by_prefix) & generic_ok
+    place_ok = (f["page"] == 1) & (f["volume"] == 1) & _authors_good(f) & (f["year_diff"] <= 0)
+    generic_ok = ~f["generic"] | identified(f) | (place_ok & _known_ge(f["venue"], 70))
+    return (_by_id(f) | _by_title(f) | _by_place(f) | _next_year(f)) & generic_ok
 
 
 def related(f: Features) -> np.ndarray:

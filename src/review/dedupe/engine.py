@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from review.dedupe.block import candidate_pairs
 from review.dedupe.cluster import cluster
-from review.dedupe.decide import MERGE, QUEUE, RELATED, decide, pair_score
+from review.dedupe.decide import MERGE, QUEUE, RELATED, decide, lenient, pair_score
 from review.dedupe.prepare import Prepared, prepare
 from review.dedupe.score import features
 
@@ -94,7 +94,7 @@ def link(
     merge = labels == MERGE
     clusters, refused = cluster(
         p, pairs[merge], pair_score(f)[merge], groups=_groups(existing, isolated),
-        forced=forced, apart=_apart(p, o),
+        forced=forced, apart=_apart(p, o), lenient={k: v[merge] for k, v in lenient(f).items()},
     )  # fmt: skip
     keep = np.isin(labels, [MERGE, QUEUE, RELATED])
     scores = {k: f[k][keep] for k in ("title", "authors", "year_diff", "doi", "kinds")}

@@ -12,7 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from review.dedupe.prepare import Prepared
-from review.dedupe.text import venue_similarity
+from review.dedupe.text import digits_compatible, venue_similarity
 
 Features = dict[str, np.ndarray]
 
@@ -67,6 +67,14 @@ def _overlap(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
+def _short_range(p: Prepared, i: np.ndarray, j: np.ndarray, most: int = 60) -> np.ndarray:
+    """Both page ranges known and no longer than an article (a supplement's range is not)."""
+    s, e = p["page_start_n"], p["page_end_n"]
+    span_i, span_j = e[i] - s[i], e[j] - s[j]
+    known = (s[i] >= 0) & (e[i] >= 0) & (s[j] >= 0) & (e[j] >= 0)
+    return known & (span_i >= 0) & (span_i <= most) & (span_j >= 0) & (span_j <= most)
+
+
 def _pages(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Page agreement; a lone page equal to the other's end page ("5-10" vs "10") agrees."""
     start = _agree(p["page_start"][i], p["page_start"][j])
@@ -76,6 +84,20 @@ def _pages(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         (_agree(p["page_end"][i], p["page_start"][j]) == 1) & lone_j
     )
     return np.where(cross, 1, start).astype(np.int8)
+
+
+def _numbers(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """+1 same title numbers, -1 different, 0 unknown: also when one title's digits are a
+    subsequence of the other's (a truncated title, bracketed "[3H]" dropped by an export)."""
+    out = _agree(p["title_nums"][i], p["title_nums"][j])
+    digits = p["title_digits"]
+    for k in np.flatnonzero(out == -1):
+        a, b = digits[i[k]], digits[j[k]]
+        if a == b:
+            out[k] = 1
+        elif digits_compatible(a, b):
+            out[k] = 0
+    return out
 
 
 def features(p: Prepared, pairs: np.ndarray) -> Features:
@@ -105,16 +127,22 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
         "year_diff": np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),
         "doi": _agree(*col("doi")),
         "doi_exact": _agree(*col("doi_exact")),
+        "doi_version": _agree(*col("doi_version")),
         "pmid": _agree(*col("pmid")),
+        "review_id": _agree(*col("review_id")),
         "volume": _agree(*col("volume")),
         "page": _pages(p, i, j),
         "page_end": _agree(*col("page_end")),
         "page_overlap": _overlap(p, i, j),
+        "short_range": _short_range(p, i, j),
         "issue": _agree(*col("issue")),
-        "numbers": _agree(*col("title_nums")),
+        "numbers": _numbers(p, i, j),
+        "part": _agree(*col("title_part")),
         "kind_same": _agree(*col("kind")) >= 0,
         "venue_kind": _agree(*col("venue_kind")),
         "generic": p["generic"][i] | p["generic"][j],
+        "genre": p["genre"][i] | p["genre"][j],
+        "living": p["living"][i] & p["living"][j],
         "online_first": p["online_first"][i] | p["online_first"][j],
         "kinds": np.stack(col("kind"), axis=1),
         "venue_kinds": np.stack(col("venue_kind"), axis=1),
