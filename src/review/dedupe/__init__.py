@@ -3,6 +3,10 @@
 ``run(con)`` is the entry point for the CLI and the flow. It is incremental: records that
 already have a work keep it unless a reviewer's override says otherwise, and only records
 without a work are compared. Nothing is deleted; running it twice changes nothing.
+
+``run`` is ``load`` -> ``link`` -> ``write``. To score the candidate pairs elsewhere (a Dask
+cluster), replace ``link`` by ``plan``, ``decide_chunk`` over ``chunks`` (pure, no database)
+and ``finish`` from ``review.dedupe.engine``: ``load`` and ``write`` stay where the database is.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ import pyarrow as pa
 
 from review.dedupe import db
 from review.dedupe.decide import QUEUE, RELATED
-from review.dedupe.engine import LinkResult, Overrides, link
+from review.dedupe.engine import LinkResult, Overrides, Plan, link
+from review.dedupe.engine import plan as plan_table
 from review.dedupe.overrides import merge_records, split_records
 
-__all__ = ["DedupeSummary", "link", "merge_records", "run", "split_records"]
+__all__ = [
+    "DedupeSummary", "Loaded", "link", "load", "merge_records", "plan", "run", "split_records",
+    "write",
+]  # fmt: skip
 
 
 @dataclass
@@ -76,12 +84,38 @@ def _relation(kinds: list[str]) -> str:
     )
 
 
-def run(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> DedupeSummary:
-    """(Re)link every record to a work, honouring reviewer overrides; see the module doc."""
+@dataclass
+class Loaded:
+    """What a run reads: every record, the reviewers' overrides, and the current work per
+    record (None for a full run)."""
+
+    table: pa.Table
+    overrides: Overrides
+    existing: np.ndarray | None
+
+
+def load(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> Loaded:
+    """Read what a run needs (works a reviewer split are reopened)."""
     table = db.load_records(con)
     overrides = db.load_overrides(con)
-    existing = _existing(table, overrides, full)
-    res = link(table, existing=existing, overrides=overrides)
+    return Loaded(table, overrides, _existing(table, overrides, full))
+
+
+def plan(loaded: Loaded) -> Plan:
+    """The run's prepared records and candidate pairs (``engine.plan``; no database)."""
+    return plan_table(loaded.table, existing=loaded.existing, overrides=loaded.overrides)
+
+
+def run(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> DedupeSummary:
+    """(Re)link every record to a work, honouring reviewer overrides; see the module doc."""
+    loaded = load(con, full=full)
+    res = link(loaded.table, existing=loaded.existing, overrides=loaded.overrides)
+    return write(con, loaded, res)
+
+
+def write(con: duckdb.DuckDBPyConnection, loaded: Loaded, res: LinkResult) -> DedupeSummary:
+    """Store ``res`` (the ``link`` or ``finish`` of ``loaded``) in one transaction."""
+    table, existing = loaded.table, loaded.existing
     rid = np.array(table.column("record_id").to_pylist(), dtype=object)
     old = np.array(table.column("work_id").to_pylist(), dtype=object)
     works = db.assign_work_ids(rid, old, res.labels)

@@ -2,10 +2,17 @@
 
 No database here, so the whole engine is testable on in-memory tables. ``link`` runs
 prepare -> block -> score -> decide -> cluster, batch or incrementally (``existing``).
+
+The same run in three steps, for a task runner that spreads work over processes or machines:
+``plan`` (prepare and block, where the table is), ``decide_chunk`` on each of ``chunks(plan)``
+(score and decide a slice of the candidate pairs; pure, anywhere), and ``finish`` (cluster,
+where the table is). Features and labels are per pair, so the result is ``link``'s whatever
+the chunk size or the order the chunks are decided in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,6 +81,112 @@ def _groups(existing: np.ndarray | None, isolate: set[int]) -> list[list[int]]:
     return [g for g in by_work.values() if len(g) > 1]
 
 
+PAIRS_PER_CHUNK = 50_000  # candidate pairs per chunk: a few seconds of scoring per task
+_SCORES = ("title", "authors", "year_diff", "doi", "kinds")  # kept per queued/related pair
+
+
+@dataclass
+class Plan:
+    """A run up to its candidate pairs: the prepared records, the pairs and what clustering
+    needs besides the pair decisions."""
+
+    prepared: Prepared
+    pairs: np.ndarray
+    existing: np.ndarray | None
+    overrides: Overrides
+
+
+@dataclass
+class Chunk:
+    """Pairs ``start`` to ``start + len(pairs)`` of a plan, with just the records they name:
+    ``pairs`` index into ``prepared``, not into the plan's."""
+
+    start: int
+    prepared: Prepared
+    pairs: np.ndarray
+
+
+@dataclass
+class ChunkResult:
+    """What ``finish`` needs of a chunk's pairs, in pair order: every pair's label, the merge
+    order and lenient fields of the MERGE pairs, and the scores of the kept pairs."""
+
+    start: int
+    labels: np.ndarray
+    merge_score: np.ndarray
+    lenient: dict[str, np.ndarray]
+    scores: dict[str, np.ndarray]
+
+
+def plan(
+    table: pa.Table,
+    *,
+    existing: np.ndarray | None = None,
+    overrides: Overrides | None = None,
+) -> Plan:
+    """Prepare and block ``table`` (arguments as ``link``'s)."""
+    p = prepare(table)
+    new = None if existing is None else np.array([w is None for w in existing], dtype=bool)
+    return Plan(p, candidate_pairs(p, only=new), existing, overrides or Overrides())
+
+
+def _subset(p: Prepared, rows: np.ndarray) -> Prepared:
+    n = len(p["record_id"])
+    return {k: v[rows] if isinstance(v, np.ndarray) and len(v) == n else v for k, v in p.items()}
+
+
+def chunks(pl: Plan, size: int = PAIRS_PER_CHUNK) -> list[Chunk]:
+    """The plan's pairs in order, ``size`` at a time, each with only the records it compares
+    (cheap to send); at least one chunk, empty when there are no pairs."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    out = []
+    for start in range(0, max(len(pl.pairs), 1), size):
+        pairs = pl.pairs[start : start + size]
+        rows, local = np.unique(pairs, return_inverse=True)
+        out.append(Chunk(start, _subset(pl.prepared, rows), local.reshape(pairs.shape)))
+    return out
+
+
+def decide_chunk(chunk: Chunk) -> ChunkResult:
+    """Score and decide one chunk's pairs (pure: no database, no other chunk needed)."""
+    f = features(chunk.prepared, chunk.pairs)
+    labels = decide(f)
+    merge = labels == MERGE
+    keep = np.isin(labels, [MERGE, QUEUE, RELATED])
+    return ChunkResult(
+        chunk.start, labels, pair_score(f)[merge], {k: v[merge] for k, v in lenient(f).items()},
+        {k: f[k][keep] for k in _SCORES},
+    )  # fmt: skip
+
+
+def _joined(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+
+
+def finish(pl: Plan, chunk_results: Iterable[ChunkResult]) -> LinkResult:
+    """Cluster the plan's records from every chunk's decisions (in any order)."""
+    results = sorted(chunk_results, key=lambda r: r.start)
+    covered = [(r.start, len(r.labels)) for r in results]
+    ends = [start + n for start, n in covered]
+    if not results or [s for s, _ in covered] != [0, *ends[:-1]] or ends[-1] != len(pl.pairs):
+        raise ValueError(f"chunks {covered} do not cover the plan's {len(pl.pairs)} pairs once")
+    labels = np.concatenate([r.labels for r in results])
+    p, o = pl.prepared, pl.overrides
+    idx = _index(p)
+    forced = [(idx[a], idx[b]) for a, b in o.merge if a in idx and b in idx]
+    isolated = {idx[r] for r in o.isolate if r in idx}
+    merge = labels == MERGE
+    clusters, refused = cluster(
+        p, pl.pairs[merge], np.concatenate([r.merge_score for r in results]),
+        groups=_groups(pl.existing, isolated), forced=forced, apart=_apart(p, o),
+        lenient=_joined([r.lenient for r in results]),
+    )  # fmt: skip
+    keep = np.isin(labels, [MERGE, QUEUE, RELATED])
+    scores = _joined([r.scores for r in results])
+    return LinkResult(clusters, pl.pairs[keep], labels[keep], scores, refused)
+
+
 def link(
     table: pa.Table,
     *,
@@ -82,20 +195,5 @@ def link(
 ) -> LinkResult:
     """Cluster the records of ``table``; with ``existing`` (work id or None per record), only
     records without a work are compared, and existing works are kept together."""
-    o = overrides or Overrides()
-    p = prepare(table)
-    new = None if existing is None else np.array([w is None for w in existing], dtype=bool)
-    pairs = candidate_pairs(p, only=new)
-    f = features(p, pairs)
-    labels = decide(f)
-    idx = _index(p)
-    forced = [(idx[a], idx[b]) for a, b in o.merge if a in idx and b in idx]
-    isolated = {idx[r] for r in o.isolate if r in idx}
-    merge = labels == MERGE
-    clusters, refused = cluster(
-        p, pairs[merge], pair_score(f)[merge], groups=_groups(existing, isolated),
-        forced=forced, apart=_apart(p, o), lenient={k: v[merge] for k, v in lenient(f).items()},
-    )  # fmt: skip
-    keep = np.isin(labels, [MERGE, QUEUE, RELATED])
-    scores = {k: f[k][keep] for k in ("title", "authors", "year_diff", "doi", "kinds")}
-    return LinkResult(clusters, pairs[keep], labels[keep], scores, refused)
+    pl = plan(table, existing=existing, overrides=overrides)
+    return finish(pl, [decide_chunk(Chunk(0, pl.prepared, pl.pairs))])
