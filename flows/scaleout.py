@@ -7,6 +7,12 @@ them on the cluster's workers (pure: no database there), and the flow's process 
 decision in one transaction. So DuckDB keeps its single writer, and the decisions are those
 of the one-task path. Needs ``review[dask]``; a cluster's workers need this package
 installed and the Prefect API reachable.
+
+Dedupe likewise, as the subflow ``dedupe-chunks`` (``dedupe_on_dask``): the flow's process
+reads the records and plans the run (prepared fields, candidate pairs), one ``score pairs N``
+task per chunk of candidate pairs scores and decides them on a worker (pure, with only the
+records the chunk compares), and the flow's process clusters every decision and writes the
+works in one transaction: the works of the one-task path.
 """
 
 from __future__ import annotations
@@ -64,6 +70,35 @@ def screen_batches(db: str, protocols: list[str], batch_size: int) -> dict[str, 
     return write_decisions(Path(db), chosen, [future.result() for future in futures])
 
 
+@task(name="plan-dedupe", **_DB_STEP)
+def plan_dedupe(db: Path, size: int | None) -> tuple[Any, Any, list[Any]]:
+    """Read the records and plan the run (in the flow's process); the pairs in chunks."""
+    return pipeline.dedupe_plan(db, size)
+
+
+@task(name="score-pairs", task_run_name="score pairs {index}", cache_policy=NO_CACHE)
+def score_pairs(index: int, chunk: Any) -> Any:
+    """Score and decide one chunk of candidate pairs on a worker."""
+    from review.dedupe.engine import decide_chunk
+
+    return decide_chunk(chunk)
+
+
+@task(name="write-works", **_DB_STEP)
+def write_works(db: Path, loaded: Any, planned: Any, results: list[Any]) -> dict[str, Any]:
+    """Cluster every chunk's decisions and store the works (in the flow's process)."""
+    return pipeline.dedupe_write(db, loaded, planned, results)
+
+
+@flow(name="dedupe-chunks")
+def dedupe_chunks(db: str, pairs_per_task: int | None = None) -> dict[str, Any]:
+    """Dedupe with the pair scoring in chunks on the flow's task runner; read, cluster and
+    write here."""
+    loaded, planned, chunks = plan_dedupe(Path(db), pairs_per_task)
+    futures = score_pairs.map(range(len(chunks)), chunks)
+    return write_works(Path(db), loaded, planned, [future.result() for future in futures])
+
+
 def dask_runner(address: str | None) -> Any:
     """A ``DaskTaskRunner`` on ``address``, or on a local cluster of one process per core."""
     try:
@@ -79,9 +114,11 @@ def dask_runner(address: str | None) -> Any:
     return DaskTaskRunner(cluster_kwargs=local)
 
 
-def on_dask(address: str | None) -> Flow[Any, dict[str, Any]]:
-    """The ``screen-batches`` subflow with a Dask task runner."""
-    return screen_batches.with_options(task_runner=dask_runner(address))
+def on_dask(
+    address: str | None, subflow: Flow[Any, dict[str, Any]] | None = None
+) -> Flow[Any, dict[str, Any]]:
+    """The subflow (``screen-batches`` unless told) with a Dask task runner."""
+    return (subflow or screen_batches).with_options(task_runner=dask_runner(address))
 
 
 def screen_on_dask(
@@ -90,3 +127,10 @@ def screen_on_dask(
     """The screen stage as ``screen-batches`` on a Dask cluster (see the module doc)."""
     names = [p.name for p in protocols]
     return on_dask(address)(str(db), names, batch_size)
+
+
+def dedupe_on_dask(
+    db: Path, address: str | None, pairs_per_task: int | None = None
+) -> dict[str, Any]:
+    """The dedupe stage as ``dedupe-chunks`` on a Dask cluster (see the module doc)."""
+    return on_dask(address, dedupe_chunks)(str(db), pairs_per_task)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
 from flows.common import exclusive_writer, mark_interrupted  # noqa: E402
 from flows.update_evidence import (  # noqa: E402
     _dry_run,
+    dedupe_stage,
     publish_snapshot,
     screen_stage,
     search_all,
@@ -88,9 +89,19 @@ class ScreenParameters(StageParameters):
 
 
 class DedupeParameters(BaseModel):
-    """Which database to deduplicate."""
+    """Which database to deduplicate, and where to score the candidate pairs."""
 
     db: str | None = Field(default=None, description="DuckDB file; empty = REVIEW_DB or default")
+    task_runner: TaskRunner = Field(
+        default="threads",
+        description="threads = one task in the flow's process (fastest on one machine); dask "
+        "= candidate pairs scored in chunks as tasks on a Dask cluster (needs review[dask])",
+    )
+    dask_address: DaskAddress = None
+    pairs_per_task: int | None = Field(
+        default=None, ge=1, le=10_000_000,
+        description="Candidate pairs per scoring task on Dask; empty = 50 000",
+    )  # fmt: skip
 
 
 def _recorded(kind: str, db: Path, params: BaseModel, body: Any) -> dict[str, Any]:
@@ -129,7 +140,8 @@ def dedupe_flow(params: DedupeParameters | None = None) -> dict[str, Any]:
     """Link every record to a work (incremental; running it twice changes nothing)."""
     params = params or DedupeParameters()
     db = Path(params.db) if params.db else store.default_db_path()
-    return _recorded("dedupe", db, params, lambda _: {"dedupe": stage("dedupe", db, [])})
+    body = lambda _: {"dedupe": dedupe_stage(db, [], params)}  # noqa: E731
+    return _recorded("dedupe", db, params, body)
 
 
 @flow(name="screen")

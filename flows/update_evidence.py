@@ -26,7 +26,7 @@ from flows.common import (  # noqa: E402
     mark_interrupted,
     retry_on_locked,
 )
-from flows.scaleout import screen_on_dask  # noqa: E402
+from flows.scaleout import dedupe_on_dask, screen_on_dask  # noqa: E402
 from review import harvest, pipeline, run_report, runs, store  # noqa: E402
 from review.errors import DatabaseLocked, SourceUnavailable  # noqa: E402
 from review.params import RunParameters  # noqa: E402
@@ -100,6 +100,14 @@ def stage(name: str, db: Path, protocols: list[Protocol]) -> dict[str, Any] | No
     except pipeline.StageUnavailable as exc:
         logger.warning("stage %s skipped: %s", name, exc)
         return None
+
+
+def dedupe_stage(db: Path, protocols: list[Protocol], params: Any) -> dict[str, Any] | None:
+    """The dedupe stage where ``params.task_runner`` says: one task here, or the scoring of
+    candidate pairs in chunks on Dask."""
+    if params.task_runner == "dask":
+        return dedupe_on_dask(db, params.dask_address, getattr(params, "pairs_per_task", None))
+    return stage("dedupe", db, protocols)
 
 
 def screen_stage(db: Path, protocols: list[Protocol], params: Any) -> dict[str, Any] | None:
@@ -185,7 +193,7 @@ def _update(
     else:
         since = params.since.isoformat() if params.since else None
         outcomes = search_all(db, protocols, sources, run_id, params.max_records, since)
-    results = {"dedupe": stage("dedupe", db, protocols)}
+    results = {"dedupe": dedupe_stage(db, protocols, params)}
     results["screen"] = screen_stage(db, protocols, params)
     results["report"] = stage("report", db, protocols)
     summary = {

@@ -49,6 +49,27 @@ def dedupe(db: Path) -> dict[str, Any]:
         return _as_dict(run(con))
 
 
+def dedupe_plan(db: Path, size: int | None = None) -> tuple[Any, Any, list[Any]]:
+    """A dedupe run read here and planned here, for workers elsewhere to score its candidate
+    pairs: (what was read, the plan, the pairs in chunks of ``size``, None = the engine's
+    default; ``review.dedupe``)."""
+    load, plan = _entry("review.dedupe", "load"), _entry("review.dedupe", "plan")
+    chunks = _entry("review.dedupe.engine", "chunks")
+    with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
+        loaded = load(con)
+    planned = plan(loaded)
+    return loaded, planned, chunks(planned) if size is None else chunks(planned, size)
+
+
+def dedupe_write(db: Path, loaded: Any, planned: Any, results: Sequence[Any]) -> dict[str, Any]:
+    """Cluster from every chunk's ``decide_chunk`` result and store the run (this process)."""
+    finish = _entry("review.dedupe.engine", "finish")
+    write = _entry("review.dedupe", "write")
+    linked = finish(planned, list(results))
+    with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
+        return _as_dict(write(con, loaded, linked))
+
+
 def screen(db: Path, protocols: Sequence[Protocol]) -> dict[str, Any]:
     """Screen works not yet screened under each protocol's current rules."""
     run = _entry("review.screening", "run")
