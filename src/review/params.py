@@ -16,12 +16,13 @@ ProtocolName = Enum(  # type: ignore[misc]
 )
 SourceName = Enum("SourceName", {name: name for name in SOURCE_NAMES}, type=str)  # type: ignore[misc]
 
-# Where screening runs, for runs too big for one machine (fields of the run and screen forms).
+# Where screening and dedupe scoring run, for runs too big for one machine (form fields).
 TaskRunner = Annotated[
     Literal["threads", "dask"],
     Field(
-        description="Screening: threads = one task in the flow's process (fastest on one "
-        "machine); dask = batches mapped as tasks on a Dask cluster (needs review[dask])"
+        description="Screening and dedupe scoring: threads = one task in the flow's process "
+        "(fastest on one machine); dask = batches mapped as tasks on a Dask cluster "
+        "(needs review[dask])"
     ),
 ]
 DaskAddress = Annotated[
