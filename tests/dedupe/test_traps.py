@@ -164,3 +164,12 @@ def test_abstracts_sharing_a_supplement_doi_and_its_page_range_stay_apart() -> N
     supplement = {**ARTICLE, "doi": "10.1111/jad.suppl.2019", "pages": "S1-S250"}
     other = {**supplement, "title": "Sleep quality and loneliness in older adults: a cohort"}
     assert not _linked(supplement, other)
+
+
+def test_a_withdrawn_cochrane_version_is_still_that_review() -> None:
+    review = {**ARTICLE, "venue": "Cochrane Database Syst Rev", "volume": None,
+              "pages": "CD001725", "year": 2000}  # fmt: skip
+    withdrawn = {**review, "title": "WITHDRAWN: " + ARTICLE["title"], "year": 2007}
+    assert _linked(review, withdrawn)
+    # Outside a Cochrane review, a retraction notice is never merged with its article.
+    assert not _linked(ARTICLE, {**ARTICLE, "title": "Retraction: " + ARTICLE["title"]})

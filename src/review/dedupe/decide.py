@@ -73,7 +73,12 @@ def same_place(f: Features) -> np.ndarray:
 
 def lenient(f: Features) -> dict[str, np.ndarray]:
     """Per cluster field, the pairs allowed to disagree on it (mirrors ``hard_conflict``)."""
-    return {"venue_kind": same_place(f), "doi": _doi_typo(f), "years": living_version(f)}
+    return {
+        "venue_kind": same_place(f),
+        "doi": _doi_typo(f),
+        "years": living_version(f),
+        "kind": same_review(f),
+    }
 
 
 def _doi_typo(f: Features) -> np.ndarray:
@@ -90,7 +95,8 @@ def hard_conflict(f: Features) -> np.ndarray:
     """Pairs that may never merge, whatever else agrees (also used between clusters)."""
     ident = identified(f)
     return (
-        ~f["kind_same"]
+        # A Cochrane review version marked "Withdrawn" is still that review.
+        (~f["kind_same"] & ~same_review(f))
         | (f["numbers"] == -1)
         | (f["part"] == -1)
         | ((f["doi"] == -1) & ~_doi_typo(f))
@@ -136,10 +142,9 @@ def _by_id(f: Features) -> np.ndarray:
     truncated = same_doi & _known_ge(f["title_partial"], 95) & lead & _pages_ok(f)
     # The same DOI, title and authors: clashing pages or venue are export noise (a shared
     # supplement DOI comes with different titles).
-    verbatim_doi = (
-        same_doi & _known_ge(f["title"], 97) & _ge(f["authors"], 85) & _ge(f["first_author"], 90)
-    )
-    return (ident & ((_pages_ok(f) & agree) | extended)) | translated | truncated | verbatim_doi
+    verbatim_doi = same_doi & _known_ge(f["title"], 97) & _ge(f["first_author"], 90)
+    by_doi = translated | truncated | verbatim_doi
+    return (ident & ((_pages_ok(f) & agree) | extended)) | same_review(f) | by_doi
 
 
 def _by_title(f: Features) -> np.ndarray:
