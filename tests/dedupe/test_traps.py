@@ -173,3 +173,19 @@ def test_a_withdrawn_cochrane_version_is_still_that_review() -> None:
     assert _linked(review, withdrawn)
     # Outside a Cochrane review, a retraction notice is never merged with its article.
     assert not _linked(ARTICLE, {**ARTICLE, "title": "Retraction: " + ARTICLE["title"]})
+
+
+def test_same_team_and_pages_under_unrelated_titles_stay_apart() -> None:
+    """Translated titles on the same pages are labelled distinct works in the published
+    benchmarks; without a shared DOI we keep them apart (the review queue may show them)."""
+    a = {**ARTICLE, "title": "Nitrates as antiplatelet agents", "pages": "463-473"}
+    b = {**a, "title": "Nitrate als Hemmstoffe der Thrombozytenfunktion", "pages": "463-73"}
+    assert not _linked(a, b)
+
+
+def test_a_dropped_subtitle_with_the_same_doi_merges() -> None:
+    a = {**ARTICLE, "title": "Toxoplasmosis in Germany", "doi": "10.3238/arztebl.2019.0435",
+         "pages": "435-+"}  # fmt: skip
+    b = {**a, "title": "Toxoplasmosis in Germany: epidemiology, diagnosis, risk factors and "
+         "treatment of an underestimated infection", "pages": "435-444"}  # fmt: skip
+    assert _linked(a, b)

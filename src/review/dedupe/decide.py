@@ -81,6 +81,11 @@ def lenient(f: Features) -> dict[str, np.ndarray]:
     }
 
 
+def _doi_prefix(f: Features) -> np.ndarray:
+    """The same DOI, one title the start of the other (a subtitle the export dropped)."""
+    return (f["doi_exact"] == 1) & _known_ge(f["title_partial"], 95)
+
+
 def _doi_typo(f: Features) -> np.ndarray:
     """Different DOIs on one article (a secondary JSTOR DOI, a typo): everything else the
     same, word for word, in the same volume, pages, venue and year."""
@@ -106,7 +111,7 @@ def hard_conflict(f: Features) -> np.ndarray:
         | ((f["page_overlap"] == -1) & ~ident & ~verbatim(f))
         | ((f["year_diff"] >= 2) & ~ident)
         | ((f["year_diff"] >= 1) & ~ident & ~_known_ge(f["title"], 97))
-        | (f["title"] < 50) & ~full_place(f)
+        | (f["title"] < 50) & ~full_place(f) & ~_doi_prefix(f)
     )
 
 
