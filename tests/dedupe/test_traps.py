@@ -189,3 +189,11 @@ def test_a_dropped_subtitle_with_the_same_doi_merges() -> None:
     b = {**a, "title": "Toxoplasmosis in Germany: epidemiology, diagnosis, risk factors and "
          "treatment of an underestimated infection", "pages": "435-444"}  # fmt: skip
     assert _linked(a, b)
+
+
+def test_same_title_lead_author_and_volume_merge_when_co_authors_are_cut() -> None:
+    a = {**ARTICLE, "authors": ["Hansen, Anna", "Berg, Ole", "Lund, Kari", "Moe, Per"]}
+    b = {**ARTICLE, "authors": ["Hansen, A", "Bergström, O", "Lundqvist, K"], "pages": None}
+    assert _linked(a, b)
+    # Another volume is another item, whatever the title.
+    assert not _linked(a, {**b, "volume": "251"})

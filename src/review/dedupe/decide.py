@@ -169,6 +169,12 @@ def _by_title(f: Features) -> np.ndarray:
         _known_ge(f["title"], 98) & _authors_good(f) & _known_ge(f["authors_ratio"], 90)
         & same_year & (f["volume"] == 1) & (f["issue"] != -1) & venue_known
     )  # fmt: skip
+    # The title word for word with the same lead author, venue, volume and year: co-author
+    # lists are often cut or re-spelt by exports (a series is caught by its part number).
+    by_title |= (
+        _known_ge(f["title"], 98) & _known_ge(f["first_author"], 95) & same_year
+        & (f["volume"] == 1) & _known_ge(f["venue"], 80) & _pages_ok(f)
+    )  # fmt: skip
     return by_title
 
 
