@@ -58,8 +58,9 @@ def synthetic_page(query_key: int, page: int, pages: int, total: int) -> bytes:
     return json.dumps({"meta": meta, "results": results}).encode()
 
 
-def serve_openalex(per_query: int) -> tuple[ThreadingHTTPServer, str]:
-    """A local OpenAlex on a free port; every query gets its own ``per_query`` works."""
+def serve_openalex(per_query: int, delay: float = 0.0) -> tuple[ThreadingHTTPServer, str]:
+    """A local OpenAlex on a free port; every query gets its own ``per_query`` works, each page
+    after ``delay`` seconds."""
     pages = max(1, per_query // 100)
 
     class Handler(BaseHTTPRequestHandler):
@@ -68,6 +69,7 @@ def serve_openalex(per_query: int) -> tuple[ThreadingHTTPServer, str]:
             cursor = args.get("cursor", ["*"])[0]
             page = 0 if cursor == "*" else int(cursor)
             key = abs(hash(args.get("filter", [""])[0])) % 97
+            time.sleep(delay)
             body = synthetic_page(key, page, pages, pages * 100)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

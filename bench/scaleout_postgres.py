@@ -35,20 +35,18 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
-from prefect_overhead import synthetic_page  # noqa: E402
+from prefect_overhead import serve_openalex  # noqa: E402
 
 NOBODY = 65534
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
@@ -135,30 +133,6 @@ def healthy(api: str) -> bool:
     """Whether the Prefect API answers its health check."""
     with urllib.request.urlopen(f"{api}/health", timeout=5) as response:
         return bool(json.loads(response.read()))
-
-
-def serve_openalex(pages: int, delay: float) -> tuple[ThreadingHTTPServer, str]:
-    """A local OpenAlex: ``pages`` pages of 100 synthetic works per query, ``delay`` s each."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            args = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
-            cursor = args.get("cursor", ["*"])[0]
-            page = 0 if cursor == "*" else int(cursor)
-            key = abs(hash(args.get("filter", [""])[0])) % 97
-            time.sleep(delay)
-            body = synthetic_page(key, page, pages, pages * 100)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def two_runs_at_once(tmp: Path, max_records: int, deployment: str) -> dict[str, Any]:
@@ -256,7 +230,7 @@ def main() -> int:
 def exercise(args: argparse.Namespace, env: dict[str, str], api: str, tmp: Path,
              stack: ExitStack) -> dict[str, Any]:  # fmt: skip
     """Serve (or deploy to a pool) against ``api``; two runs at once; the rate-limit probe."""
-    openalex, url = serve_openalex(pages=max(1, args.max_records // 100), delay=args.page_delay)
+    openalex, url = serve_openalex(args.max_records, delay=args.page_delay)
     stack.callback(openalex.shutdown)
     os.environ.update({**QUIET, "PREFECT_API_URL": api, "PREFECT_HOME": env["PREFECT_HOME"]})
     env = {**env, "PREFECT_API_URL": api, "REVIEW_OPENALEX_BASE_URL": url,

@@ -7,6 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from werkzeug import Request, Response
@@ -46,3 +47,21 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def subflow_task_runs(flow_run_id: Any, prefix: str) -> list[Any]:
+    """The task runs named ``prefix...`` of the flow run's subflows."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+        TaskRunFilter,
+        TaskRunFilterFlowRunId,
+    )
+
+    with get_client(sync_client=True) as client:
+        parent = FlowRunFilterParentFlowRunId(any_=[flow_run_id])
+        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(parent_flow_run_id=parent))
+        ids = TaskRunFilterFlowRunId(any_=[child.id for child in children])
+        runs = client.read_task_runs(task_run_filter=TaskRunFilter(flow_run_id=ids))
+    return [run for run in runs if run.name.startswith(prefix)]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from flow_helpers import rows
+from flow_helpers import rows, subflow_task_runs
 
 from review.store import open_store
 
@@ -39,24 +39,6 @@ def _seed(db: Path, works: list[dict[str, Any]]) -> None:
         )
 
 
-def _batch_task_runs(flow_run_id: Any) -> list[Any]:
-    """The ``screen batch`` task runs of the flow run's subflow."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import (
-        FlowRunFilter,
-        FlowRunFilterParentFlowRunId,
-        TaskRunFilter,
-        TaskRunFilterFlowRunId,
-    )
-
-    with get_client(sync_client=True) as client:
-        parent = FlowRunFilterParentFlowRunId(any_=[flow_run_id])
-        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(parent_flow_run_id=parent))
-        ids = TaskRunFilterFlowRunId(any_=[child.id for child in children])
-        runs = client.read_task_runs(task_run_filter=TaskRunFilter(flow_run_id=ids))
-    return [run for run in runs if run.name.startswith("screen batch")]
-
-
 def test_screen_on_a_dask_cluster_stores_the_one_task_decisions(
     prefect_harness: None, tmp_path: Path
 ) -> None:
@@ -77,7 +59,7 @@ def test_screen_on_a_dask_cluster_stores_the_one_task_decisions(
     assert state.result()["screen"] == expected["screen"]
     assert rows(dask, DECISIONS) == rows(threads, DECISIONS)
     assert len(rows(dask, DECISIONS)) == 4 * len(works)
-    batches = _batch_task_runs(state.state_details.flow_run_id)
+    batches = subflow_task_runs(state.state_details.flow_run_id, "screen batch")
     assert len(batches) == -(-len(works) // 250)
     assert all(run.state and run.state.is_completed() for run in batches)
     # Nothing is left to screen: the same run again decides nothing.

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flow_helpers import rows
+from flow_helpers import rows, subflow_task_runs
 
 from review.record import Record
 from review.store import open_store, upsert_records
@@ -45,25 +45,6 @@ def _stored(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     return {name: rows(db, sql) for name, sql in STORED.items()}
 
 
-def _score_task_runs(flow_run_id: Any) -> list[Any]:
-    """The ``score pairs`` task runs of the flow run's subflow."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import (
-        FlowRunFilter,
-        FlowRunFilterParentFlowRunId,
-        TaskRunFilter,
-        TaskRunFilterFlowRunId,
-    )
-
-    with get_client(sync_client=True) as client:
-        parent = FlowRunFilterParentFlowRunId(any_=[flow_run_id])
-        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(parent_flow_run_id=parent))
-        assert len(children) == 1, children  # the dedupe-chunks subflow
-        ids = TaskRunFilterFlowRunId(any_=[child.id for child in children])
-        runs = client.read_task_runs(task_run_filter=TaskRunFilter(flow_run_id=ids))
-    return [run for run in runs if run.name.startswith("score pairs")]
-
-
 def test_dedupe_on_a_dask_cluster_stores_the_one_task_works(
     prefect_harness: None, tmp_path: Path
 ) -> None:
@@ -86,7 +67,7 @@ def test_dedupe_on_a_dask_cluster_stores_the_one_task_works(
         assert state.is_completed(), state
         assert state.result()["dedupe"] == expected["dedupe"]
         assert _stored(dask) == _stored(threads)
-        scored = _score_task_runs(state.state_details.flow_run_id)
+        scored = subflow_task_runs(state.state_details.flow_run_id, "score pairs")
         assert len(scored) == n_chunks
         assert all(run.state and run.state.is_completed() for run in scored)
 
