@@ -197,3 +197,13 @@ def test_same_title_lead_author_and_volume_merge_when_co_authors_are_cut() -> No
     assert _linked(a, b)
     # Another volume is another item, whatever the title.
     assert not _linked(a, {**b, "volume": "251"})
+
+
+def test_the_same_title_and_author_list_printed_twice_in_one_venue_and_year_merge() -> None:
+    """A twice-printed abstract or duplicate publication: the same study, on other pages."""
+    a = {**ARTICLE, "venue": "European Neuropsychopharmacology", "volume": "22",
+         "pages": "S123"}  # fmt: skip
+    b = {**a, "pages": "S3-S4"}
+    assert _linked(a, b)
+    assert not _linked(a, {**b, "year": 2017})
+    assert not _linked(a, {**b, "authors": ["Hansen, Anna", "Berg, Ole"]})

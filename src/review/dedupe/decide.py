@@ -175,6 +175,9 @@ def _by_title(f: Features) -> np.ndarray:
         _known_ge(f["title"], 98) & _known_ge(f["first_author"], 95) & same_year
         & (f["volume"] == 1) & _known_ge(f["venue"], 80) & _pages_ok(f)
     )  # fmt: skip
+    # The title and the author list word for word, in one venue and year: a duplicate
+    # publication or a twice-printed abstract, even on other pages.
+    by_title |= verbatim(f) & same_year & _known_ge(f["venue"], 90) & (f["volume"] != -1)
     return by_title
 
 
