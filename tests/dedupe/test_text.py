@@ -75,3 +75,11 @@ def test_title_digits_compatible_when_one_is_a_subsequence(
     a: str, b: str, compatible: bool
 ) -> None:
     assert digits_compatible(a, b) is compatible
+
+
+def test_a_whole_bracketed_title_is_kept_and_glued_venue_words_compare() -> None:
+    """PubMed brackets a translated title: "[Animals and men]" is the title, not a marker."""
+    assert title_key(pa.array(["[Animals and men]"]))[0].as_py() == "animals and men"
+    glued, spaced = _venue("TheScientificWorldJournal"), _venue("ScientificWorldJournal")
+    assert venue_similarity(glued, spaced) == 100
+    assert venue_similarity(_venue("Annals of Neurology"), _venue("Annals of Urology")) < 70

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 # Trailing translated-title markers: "[German]", "[Article in Chinese]", "(author's transl)".
 _TRANSLATED = (
-    r"\s*(?:\[(?:article in |in )?[a-z]+(?: [a-z']+){0,2}\]|\(author'?s'? transl?\.?\))\.?\s*$"
+    r"(\S)\s*(?:\[(?:article in |in )?[a-z]+(?: [a-z']+){0,2}\]|\(author'?s'? transl?\.?\))\.?\s*$"
 )
 # Tails that PubMed and Ovid append after a stop or bracket: ". Erratum in: ...",
 # ".[Erratum appears in ...]", "(Reprinted from ...)".
@@ -70,7 +70,7 @@ def title_key(arr: pa.Array) -> pa.Array:
     arr = pc.replace_substring_regex(arr, pattern=_TAILS, replacement=r"\1")
     arr = pc.replace_substring_regex(arr, pattern=_REVIEW_TAGS, replacement=" ")
     arr = pc.replace_substring_regex(arr, pattern=_REVIEW_SUFFIX, replacement="")
-    arr = pc.replace_substring_regex(arr, pattern=_TRANSLATED, replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=_TRANSLATED, replacement=r"\1")
     arr = pc.replace_substring_regex(arr, pattern=_LANGUAGE_TAIL, replacement="")
     arr = pc.replace_substring_regex(arr, pattern=r"^\s*retracted\s*:\s*", replacement="")
     arr = squash(arr)
@@ -116,6 +116,8 @@ def venue_similarity(a: str, b: str) -> float:
     """0..100: the share of the shorter venue's words that abbreviate a word of the other
     (either way round). "J Affect Disord" ~ "Journal of Affective Disorders" is 100,
     "Current Protocols in Pharmacology" ~ "... in Neuroscience" is 67."""
+    if a.replace(" ", "").removeprefix("the") == b.replace(" ", "").removeprefix("the"):
+        return 100.0  # glued words: "TheScientificWorldJournal"
     wa, wb = a.split(), b.split()
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     if len(short) == 1 and len(long_) > 1 and short[0] == "".join(w[0] for w in long_):
