@@ -207,3 +207,15 @@ def test_the_same_title_and_author_list_printed_twice_in_one_venue_and_year_merg
     assert _linked(a, b)
     assert not _linked(a, {**b, "year": 2017})
     assert not _linked(a, {**b, "authors": ["Hansen, Anna", "Berg, Ole"]})
+
+
+def test_meeting_supplement_without_a_volume_on_the_same_first_page_is_the_journal_item() -> None:
+    a = {**ARTICLE, "venue": "Journal of Affective Disorders. Conference: Annual Meeting 2019",
+         "volume": None, "pages": "S56"}  # fmt: skip
+    assert _linked(a, {**ARTICLE, "pages": "S56"})
+    assert not _linked(a, {**ARTICLE, "pages": "S57"})
+
+
+def test_an_impossible_year_is_unknown_not_different() -> None:
+    """A page read as the year ("1517") must not keep an article from its duplicate."""
+    assert _linked({**ARTICLE, "year": 1517}, ARTICLE)

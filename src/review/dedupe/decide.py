@@ -65,9 +65,11 @@ def verbatim(f: Features) -> np.ndarray:
 
 
 def same_place(f: Features) -> np.ndarray:
-    """Same DOI, or same journal and volume with no page clash: one item, however the export
-    labels it ("Journal. Conference: ..." for the journal's own meeting supplement)."""
-    place = (f["volume"] == 1) & (f["page"] != -1) & (f["issue"] != -1)
+    """Same DOI, or same journal and volume with no page clash (or the same first page where
+    one volume is missing): one item, however the export labels it ("Journal. Conference:
+    ..." for the journal's own meeting supplement)."""
+    volume_page = ((f["volume"] == 1) & (f["page"] != -1)) | ((f["volume"] == 0) & (f["page"] == 1))
+    place = volume_page & (f["issue"] != -1)
     return (_known_ge(f["venue"], 70) & place) | (f["doi_exact"] == 1)
 
 

@@ -149,7 +149,7 @@ def prepare(table: pa.Table) -> Prepared:
     names = [surnames(a) for a in authors] or [[] for _ in range(table.num_rows)]
     flags = table.column("flags").to_pylist() if "flags" in table.column_names else []
     year = (
-        pc.fill_null(pc.cast(table.column("year"), pa.int32()), -1)
+        _plausible_year(pc.cast(table.column("year"), pa.int32()))
         if "year" in table.column_names
         else pa.array([-1] * table.num_rows)
     )
@@ -222,6 +222,12 @@ def _part_number(key: pa.Array) -> pa.Array:
     parts never merge, even in the same place."""
     marker = _first_group(key, _PART_MARKER)
     return pc.coalesce(marker, _first_group(key, r"\s(?P<g>\d+)$"))
+
+
+def _plausible_year(year: pa.Array) -> pa.Array:
+    """The year, or -1 when missing or impossible for a journal article (a page read as
+    the year: "1517")."""
+    return pc.fill_null(pc.if_else(pc.less(year, 1800), pa.scalar(None, pa.int32()), year), -1)
 
 
 def _living(where: dict[str, pa.Array], year: pa.Array) -> np.ndarray:
