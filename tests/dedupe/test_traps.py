@@ -219,3 +219,10 @@ def test_meeting_supplement_without_a_volume_on_the_same_first_page_is_the_journ
 def test_an_impossible_year_is_unknown_not_different() -> None:
     """A page read as the year ("1517") must not keep an article from its duplicate."""
     assert _linked({**ARTICLE, "year": 1517}, ARTICLE)
+
+
+def test_a_bare_first_page_is_provisional_pagination() -> None:
+    """Online-first records carry "1" until the issue's pages are known."""
+    printed = {**ARTICLE, "volume": None, "pages": "785-791",
+               "authors": [*ARTICLE["authors"], "Moe, Per"]}  # fmt: skip
+    assert _linked({**ARTICLE, "pages": "1"}, printed)

@@ -192,7 +192,7 @@ def prepare(table: pa.Table) -> Prepared:
         "review_id": _np(_cochrane_id(
             doi_exact, *(_strings(table, name) for name in ("pages", "issue", "volume"))
         )),
-        "online_first": _online_first(start, where["volume"]),
+        "online_first": _online_first(start, end, where["volume"]),
         "abstract": _np(pc.utf8_slice_codeunits(squash(fold(_strings(table, "abstract"))), 0, 400)),
     }  # fmt: skip
 
@@ -238,7 +238,7 @@ def _living(where: dict[str, pa.Array], year: pa.Array) -> np.ndarray:
     return _np(pc.fill_null(pc.and_(same, unpaged), False)).astype(bool)
 
 
-def _online_first(start: pa.Array, volume: pa.Array) -> np.ndarray:
-    """Online-first pagination ("1-17", no volume yet): the pages are provisional."""
+def _online_first(start: pa.Array, end: pa.Array, volume: pa.Array) -> np.ndarray:
+    """Online-first pagination ("1-17" with no volume yet, or a bare "1"): provisional."""
     first = pc.fill_null(pc.equal(start, "1"), False)
-    return _np(pc.and_(first, pc.is_null(volume))).astype(bool)
+    return _np(pc.and_(first, pc.or_(pc.is_null(volume), pc.is_null(end)))).astype(bool)
