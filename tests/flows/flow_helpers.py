@@ -49,8 +49,9 @@ def rows(db: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def subflow_task_runs(flow_run_id: Any, prefix: str) -> list[Any]:
-    """The task runs named ``prefix...`` of the flow run's subflows."""
+def subflow_task_runs(flow_run_id: Any, prefix: str, *, subflows: int | None = None) -> list[Any]:
+    """The task runs named ``prefix...`` of the flow run's subflows (``subflows``: how many
+    subflows the run must have)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
@@ -62,6 +63,7 @@ def subflow_task_runs(flow_run_id: Any, prefix: str) -> list[Any]:
     with get_client(sync_client=True) as client:
         parent = FlowRunFilterParentFlowRunId(any_=[flow_run_id])
         children = client.read_flow_runs(flow_run_filter=FlowRunFilter(parent_flow_run_id=parent))
+        assert subflows is None or len(children) == subflows, children
         ids = TaskRunFilterFlowRunId(any_=[child.id for child in children])
         runs = client.read_task_runs(task_run_filter=TaskRunFilter(flow_run_id=ids))
     return [run for run in runs if run.name.startswith(prefix)]

@@ -67,7 +67,8 @@ def test_dedupe_on_a_dask_cluster_stores_the_one_task_works(
         assert state.is_completed(), state
         assert state.result()["dedupe"] == expected["dedupe"]
         assert _stored(dask) == _stored(threads)
-        scored = subflow_task_runs(state.state_details.flow_run_id, "score pairs")
+        # One dedupe-chunks subflow holds the scoring tasks.
+        scored = subflow_task_runs(state.state_details.flow_run_id, "score pairs", subflows=1)
         assert len(scored) == n_chunks
         assert all(run.state and run.state.is_completed() for run in scored)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from flow_helpers import rows
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -31,14 +32,6 @@ def _serve(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/works").respond_with_handler(handler)
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_run_twice_stores_exact_records_then_nothing_new(
     prefect_harness: None, httpserver: HTTPServer, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
@@ -49,7 +42,7 @@ def test_run_twice_stores_exact_records_then_nothing_new(
     args = ["run", "--protocol", "sfi-crime", "--source", "openalex", "--db", str(db)]
 
     assert main(args) == 0
-    records = _rows(db, "SELECT record_id, doi, title, year, language FROM records ORDER BY 1")
+    records = rows(db, "SELECT record_id, doi, title, year, language FROM records ORDER BY 1")
     assert {r[0] for r in records} == EXPECTED
     assert records[2] == (
         "openalex:W9000000003", None,
@@ -57,21 +50,21 @@ def test_run_twice_stores_exact_records_then_nothing_new(
         2015, "da",
     )  # fmt: skip
     queries = openalex.translate(load_protocol("sfi-crime"))
-    searches = _rows(db, "SELECT status, reported_total, fetched, pages, query_text FROM searches")
+    searches = rows(db, "SELECT status, reported_total, fetched, pages, query_text FROM searches")
     assert sorted(s[4] for s in searches) == sorted(q.text for q in queries)
     assert all(s[:4] == ("completed", 5, 5, 3) for s in searches)
-    hashes = _rows(db, "SELECT record_id, content_hash, retrieved_at FROM records ORDER BY 1")
+    hashes = rows(db, "SELECT record_id, content_hash, retrieved_at FROM records ORDER BY 1")
     assert "review run: completed: 5 new records" in capfd.readouterr().out
 
     assert main(args) == 0
     assert (
-        _rows(db, "SELECT record_id, content_hash, retrieved_at FROM records ORDER BY 1") == hashes
+        rows(db, "SELECT record_id, content_hash, retrieved_at FROM records ORDER BY 1") == hashes
     )
     assert "review run: completed: 0 new records" in capfd.readouterr().out
-    runs = _rows(db, "SELECT status FROM runs ORDER BY started_at")
+    runs = rows(db, "SELECT status FROM runs ORDER BY started_at")
     assert [r[0] for r in runs] == ["completed", "completed"]
     snapshot = db.with_name("evidence-snapshot.duckdb")
-    assert _rows(snapshot, "SELECT count(*) FROM records") == [(5,)]
+    assert rows(snapshot, "SELECT count(*) FROM records") == [(5,)]
 
     # --replay re-parses the archived pages with no network at all
     httpserver.clear()
@@ -79,8 +72,8 @@ def test_run_twice_stores_exact_records_then_nothing_new(
     con.execute("DELETE FROM records")
     con.close()
     assert main([*args, "--replay"]) == 0
-    assert {r[0] for r in _rows(db, "SELECT record_id FROM records")} == EXPECTED
-    assert [r[0] for r in _rows(db, "SELECT kind FROM runs ORDER BY started_at")][-1] == "replay"
+    assert {r[0] for r in rows(db, "SELECT record_id FROM records")} == EXPECTED
+    assert [r[0] for r in rows(db, "SELECT kind FROM runs ORDER BY started_at")][-1] == "replay"
 
 
 def test_unreachable_source_is_named_and_others_finish(
@@ -107,6 +100,6 @@ def test_unreachable_source_is_named_and_others_finish(
     assert "crossref failed: crossref: cannot reach http://127.0.0.1:9" in done.stderr
     assert "REVIEW_CROSSREF_BASE_URL" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
-    assert _rows(db, "SELECT count(*) FROM records WHERE source = 'openalex'") == [(3,)]
-    statuses = _rows(db, "SELECT source, status FROM searches")
+    assert rows(db, "SELECT count(*) FROM records WHERE source = 'openalex'") == [(3,)]
+    statuses = rows(db, "SELECT source, status FROM searches")
     assert ("crossref", "failed") in statuses and ("openalex", "truncated") in statuses
