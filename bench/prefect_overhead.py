@@ -86,19 +86,23 @@ def serve_openalex(per_query: int, delay: float = 0.0) -> tuple[ThreadingHTTPSer
 
 def plain(db: Path) -> float:
     """The stages as plain library calls, as update-evidence runs them; seconds."""
-    from review import harvest, pipeline, run_report, runs
+    from review import dedupe, runs, search, store
     from review.protocol import load_protocols
+    from review.reporting import run_summary
+    from review.screening import runner
 
     start = time.perf_counter()
     protocols = load_protocols([PROTOCOL])
     run_id = runs.start_run(db, "run", {})
-    outcomes = harvest.search_source(db, protocols[0], SOURCE, run_id=run_id)
-    pipeline.dedupe(db)
-    pipeline.screen(db, protocols)
-    summary = {"prisma": pipeline.prisma_rows(db, protocols), "n": len(outcomes)}
-    run_report.whats_new(db, run_id)
-    run_report.export_decisions(db, [PROTOCOL])
-    pipeline.publish_snapshot(db)
+    outcomes = search.search_source(db, protocols[0], SOURCE, run_id=run_id)
+    with store.writing(db) as con:
+        dedupe.run(con)
+    with store.writing(db) as con:
+        runner.run(con, protocols)
+    summary = {"prisma": run_summary.prisma_rows(db, [PROTOCOL]), "n": len(outcomes)}
+    run_summary.whats_new(db, run_id)
+    run_summary.export_decisions(db, [PROTOCOL])
+    store.publish_snapshot(db)
     runs.finish_run(db, run_id, "completed", summary)
     return time.perf_counter() - start
 
@@ -130,9 +134,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--polite", action="store_true", help="keep OpenAlex's 10 req/s")
     args = parser.parse_args()
-    from review.settings import apply_defaults
+    from review.settings import apply_prefect_defaults
 
-    apply_defaults()
+    apply_prefect_defaults()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from review.protocol import load_protocol
     from review.sources import SOURCES

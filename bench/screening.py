@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from review.protocol import Protocol, load_protocols
-from review.screening import Work, run, screen
+from review.screening.engine import Work, screen
+from review.screening.runner import run
 from review.store import open_store
 
 HERE = Path(__file__).resolve().parent

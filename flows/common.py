@@ -1,4 +1,4 @@
-"""What every writing flow shares: one writer per database, progress, and the run's exports.
+"""What every writing flow shares: one writer per database, retries, progress.
 
 Two guards keep concurrent runs apart. The file lock (``review.locks``) works everywhere,
 including the temporary server of ``review run``, and is released by the kernel if a run dies.
@@ -10,7 +10,7 @@ exists, because a missing limit would silently do nothing.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -18,17 +18,19 @@ from uuid import UUID
 
 from prefect import get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 
-from review import locks, runs
+from review import locks, runs, settings
 from review.errors import DatabaseLocked
-from review.harvest import SearchOutcome
+from review.search import SearchOutcome
 
 WRITER_LIMIT = "review-db-writer"
 PROGRESS_EVERY_SECONDS = 2.0
+DB_STEP_RETRIES = 2
 
 
 def writer_limit_exists(name: str = WRITER_LIMIT) -> bool:
@@ -45,7 +47,7 @@ def writer_limit_exists(name: str = WRITER_LIMIT) -> bool:
 def exclusive_writer(db: Path) -> Iterator[None]:
     """Hold the Prefect writers' limit (where it exists) and the database's file lock."""
     logger = get_run_logger()
-    wait = locks.run_wait_seconds()
+    wait = settings.lock_wait_seconds()
     holder = f"flow run {flow_run.get_name() or '?'} ({flow_run.get_id() or 'no id'})"
     with ExitStack() as stack:
         if writer_limit_exists():
@@ -65,15 +67,29 @@ def mark_interrupted(db: Path, run_id: str) -> None:
         )
 
 
-def retry_on_locked(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry condition: the database stayed locked (e.g. a researcher's open connection)."""
-    try:
-        state.result()
-    except DatabaseLocked:
-        return True
-    except Exception:
+def retry_on(*errors: type[BaseException]) -> Callable[[Any, Any, Any], bool]:
+    """A task's retry condition: retry only when the task raised one of ``errors``."""
+
+    def condition(task: Any, task_run: Any, state: Any) -> bool:
+        try:
+            state.result()
+        except errors:
+            return True
+        except Exception:
+            return False
         return False
-    return False
+
+    return condition
+
+
+def db_step() -> dict[str, Any]:
+    """Task options of a step that writes the database: retried while the file stays locked
+    (a researcher's open connection, say); never cached."""
+    return {
+        "cache_policy": NO_CACHE, "retries": DB_STEP_RETRIES,
+        "retry_delay_seconds": settings.task_retry_delay(),
+        "retry_condition_fn": retry_on(DatabaseLocked),
+    }  # fmt: skip
 
 
 class SearchProgress:
@@ -90,7 +106,7 @@ class SearchProgress:
         )
 
     def __call__(self, index: int, count: int, outcome: SearchOutcome) -> None:
-        """``harvest.search_source``'s progress hook: query ``index`` of ``count`` advanced."""
+        """``search.search_source``'s progress hook: query ``index`` of ``count`` advanced."""
         now = time.monotonic()
         if now - self.last < PROGRESS_EVERY_SECONDS:
             return

@@ -8,42 +8,28 @@ working directory of the installed package.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, cast
 
-from review.settings import apply_defaults
+from prefect import Flow, serve
+from prefect.client.orchestration import get_client
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
+from pydantic import BaseModel
 
-apply_defaults()
-
-from prefect import Flow, serve  # noqa: E402
-from prefect.client.orchestration import get_client  # noqa: E402
-from prefect.deployments.runner import RunnerDeployment  # noqa: E402
-from prefect.schedules import Cron  # noqa: E402
-from prefect.types.entrypoint import EntrypointType  # noqa: E402
-from pydantic import BaseModel  # noqa: E402
-
-from flows.common import WRITER_LIMIT  # noqa: E402
-from flows.stages import (  # noqa: E402
+from flows.common import WRITER_LIMIT
+from flows.stages import dedupe_flow, report_flow, screen_flow, search_flow
+from flows.update_evidence import update_evidence
+from review.params import (
     DedupeParameters,
+    RunParameters,
     ScreenParameters,
     SearchParameters,
     StageParameters,
-    dedupe_flow,
-    report_flow,
-    screen_flow,
-    search_flow,
 )
-from flows.update_evidence import update_evidence  # noqa: E402
-from review.params import RunParameters  # noqa: E402
 
-DEFAULT_CRON = "0 3 * * 1"  # Mondays at 03:00
 TAGS = ["review"]
-
-
-def default_cron() -> str:
-    """The weekly schedule: ``REVIEW_SCHEDULE`` (a cron expression) or Mondays 03:00."""
-    return os.environ.get("REVIEW_SCHEDULE") or DEFAULT_CRON
 
 
 def _defaults(model: type[BaseModel]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Screening on a Dask cluster: the screen stage as batches mapped over a ``DaskTaskRunner``.
 
 With ``task_runner="dask"`` in a run's parameters, update-evidence and screen run the subflow
-``screen-batches`` (``screen_on_dask``) instead of their one ``stage`` task: the flow's
+``screen-batches`` (``screen_on_dask``) instead of their one ``screen`` task: the flow's
 process reads the pending works as Arrow batches, one ``screen-batch`` task per batch decides
 them on the cluster's workers (pure: no database there), and the flow's process writes every
 decision in one transaction. So DuckDB keeps its single writer, and the decisions are those
@@ -18,34 +18,28 @@ works in one transaction: the works of the one-task path.
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from review.settings import apply_defaults
+from prefect import Flow, flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import unmapped
 
-apply_defaults()
-
-from prefect import Flow, flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.utilities.annotations import unmapped  # noqa: E402
-
-from flows.common import retry_on_locked  # noqa: E402
-from review import pipeline  # noqa: E402
-from review.errors import UsageError  # noqa: E402
-from review.protocol import Protocol, load_protocols  # noqa: E402
-from review.screening import scatter  # noqa: E402
-from review.screening.rules import RuleSet  # noqa: E402
-
-_DB_STEP: dict[str, Any] = {
-    "cache_policy": NO_CACHE, "retries": 2, "retry_condition_fn": retry_on_locked,
-    "retry_delay_seconds": float(os.environ.get("REVIEW_TASK_RETRY_DELAY", "60")),
-}  # fmt: skip
+from flows.common import db_step
+from review import dedupe, store
+from review.dedupe import engine
+from review.errors import UsageError
+from review.protocol import Protocol, load_protocols
+from review.screening import runner, scatter
+from review.screening.rules import RuleSet
 
 
-@task(name="pending-batches", **_DB_STEP)
+@task(name="pending-batches", **db_step())
 def pending_batches(db: Path, protocols: list[Protocol], size: int) -> list[Any]:
     """The works to screen, as Arrow batches (read in the flow's process)."""
-    return pipeline.screen_batches(db, protocols, size)
+    with store.writing(db) as con:
+        return scatter.pending_batches(con, protocols, size)
 
 
 @task(name="screen-batch", task_run_name="screen batch {index}", cache_policy=NO_CACHE)
@@ -54,10 +48,11 @@ def screen_batch(index: int, batch: Any, rules: dict[str, RuleSet]) -> Any:
     return scatter.screen_batch(batch, rules)
 
 
-@task(name="write-decisions", **_DB_STEP)
+@task(name="write-decisions", **db_step())
 def write_decisions(db: Path, protocols: list[Protocol], results: list[Any]) -> dict[str, Any]:
     """Append every batch's decisions in one transaction (in the flow's process)."""
-    return pipeline.write_screened(db, protocols, results)
+    with store.writing(db) as con:
+        return asdict(runner.write_decisions(con, protocols, results))
 
 
 @flow(name="screen-batches")
@@ -70,24 +65,33 @@ def screen_batches(db: str, protocols: list[str], batch_size: int) -> dict[str, 
     return write_decisions(Path(db), chosen, [future.result() for future in futures])
 
 
-@task(name="plan-dedupe", **_DB_STEP)
-def plan_dedupe(db: Path, size: int | None) -> tuple[Any, Any, list[Any]]:
-    """Read the records and plan the run (in the flow's process); the pairs in chunks."""
-    return pipeline.dedupe_plan(db, size)
+@task(name="plan-dedupe", **db_step())
+def plan_dedupe(
+    db: Path, size: int | None
+) -> tuple[dedupe.Loaded, engine.Plan, list[engine.Chunk]]:
+    """Read the records and plan the run (in the flow's process); the pairs in chunks of
+    ``size`` (None = the engine's default)."""
+    with store.writing(db) as con:
+        loaded = dedupe.load(con)
+    planned = dedupe.plan(loaded)
+    chunks = engine.chunks(planned) if size is None else engine.chunks(planned, size)
+    return loaded, planned, chunks
 
 
 @task(name="score-pairs", task_run_name="score pairs {index}", cache_policy=NO_CACHE)
-def score_pairs(index: int, chunk: Any) -> Any:
+def score_pairs(index: int, chunk: engine.Chunk) -> engine.ChunkResult:
     """Score and decide one chunk of candidate pairs on a worker."""
-    from review.dedupe.engine import decide_chunk
-
-    return decide_chunk(chunk)
+    return engine.decide_chunk(chunk)
 
 
-@task(name="write-works", **_DB_STEP)
-def write_works(db: Path, loaded: Any, planned: Any, results: list[Any]) -> dict[str, Any]:
+@task(name="write-works", **db_step())
+def write_works(
+    db: Path, loaded: dedupe.Loaded, planned: engine.Plan, results: list[engine.ChunkResult]
+) -> dict[str, Any]:
     """Cluster every chunk's decisions and store the works (in the flow's process)."""
-    return pipeline.dedupe_write(db, loaded, planned, results)
+    linked = engine.finish(planned, results)
+    with store.writing(db) as con:
+        return asdict(dedupe.write(con, loaded, linked))
 
 
 @flow(name="dedupe-chunks")

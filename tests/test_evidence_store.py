@@ -6,11 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from review import store
+from review import runs, store
 from review.errors import DatabaseLocked, SchemaTooNew, StoreError
 from review.record import Record
 
@@ -109,6 +111,48 @@ def test_locked_database_clear_error(tmp_path: Path) -> None:
         holder.kill()
         holder.wait()
     store.connect(db, wait_seconds=5).close()
+
+
+def test_every_write_waits_review_db_wait_then_names_the_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``store.writing`` (used by runs, searches and stages alike) honours REVIEW_DB_WAIT."""
+    db = tmp_path / "e.duckdb"
+    store.connect(db).close()
+    monkeypatch.setenv("REVIEW_DB_WAIT", "0.3")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout and holder.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        with pytest.raises(DatabaseLocked, match="query the published snapshot"):
+            runs.start_run(db, "run", {})
+        assert time.monotonic() - started < 10  # not the 60 s runs.py once hard-coded
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_writers_in_one_process_take_turns(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    store.connect(db).close()
+    inside, overlaps = [0], [0]
+
+    def write(i: int) -> None:
+        with store.writing(db) as con:
+            inside[0] += 1
+            overlaps[0] = max(overlaps[0], inside[0])
+            store.upsert_records(con, _records(3, title=f"T{i}"))
+            time.sleep(0.02)
+            inside[0] -= 1
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps[0] == 1
 
 
 def test_snapshot_is_a_readable_copy(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from review.errors import BadResponse, QuotaExhausted, RateLimited, SourceUnavailable
-from review.http import HttpConfig, TokenBucket, base_url, make_session, redact_url, user_agent
+from review.http import HttpConfig, TokenBucket, make_session, redact_url, user_agent
 
 
 def _config(sleeps: list[float], **kw: object) -> HttpConfig:
@@ -124,13 +124,6 @@ def test_announced_rate_adopted(httpserver: HTTPServer) -> None:
     session = make_session(_config([], rate_per_second=50.0))
     session.get(httpserver.url_for("/x"))
     assert session.bucket.rate == 5.0
-
-
-def test_base_url_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("REVIEW_OPENALEX_BASE_URL", "http://127.0.0.1:8800/")
-    assert base_url("openalex", "https://api.openalex.org") == "http://127.0.0.1:8800"
-    monkeypatch.delenv("REVIEW_OPENALEX_BASE_URL")
-    assert base_url("openalex", "https://api.openalex.org") == "https://api.openalex.org"
 
 
 def test_session_is_a_requests_session() -> None:

@@ -15,7 +15,7 @@ from types import ModuleType
 
 from review import __version__
 from review.errors import ReviewError
-from review.settings import apply_defaults
+from review.settings import apply_prefect_defaults
 
 # Module names under review.commands, in the order `review --help` lists them.
 COMMANDS = (
@@ -24,21 +24,8 @@ COMMANDS = (
 )  # fmt: skip
 
 
-def _load(module_name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"review.commands.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"review.commands.{module_name}":
-            return None
-        raise
-
-
-def _not_available(name: str):  # type: ignore[no-untyped-def]
-    def run(args: argparse.Namespace) -> int:
-        print(f"review {name}: not available yet in this version", file=sys.stderr)
-        return 2
-
-    return run
+def _load(module_name: str) -> ModuleType:
+    return importlib.import_module(f"review.commands.{module_name}")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -54,8 +41,8 @@ def _chosen(argv: list[str]) -> str | None:
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser with every command, built or not yet; with ``only``, just that
-    command's module is imported (each pulls in DuckDB, Arrow or Prefect: ~0.5 s)."""
+    """The argument parser with every command; with ``only``, just that command's module is
+    imported (each pulls in DuckDB, Arrow or Prefect: ~0.5 s)."""
     parser = argparse.ArgumentParser(
         prog="review",
         description="Evidence-review screening pipeline (design.md has the contracts).",
@@ -64,19 +51,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in (only,) if only else COMMANDS:
         module = _load(module_name)
-        name = module.NAME if module else module_name.rstrip("_")
-        help_text = module.HELP if module else "(not available yet)"
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         _common(sub)
-        if module:
-            module.configure(sub)
-        sub.set_defaults(handler=module.run if module else _not_available(name))
+        module.configure(sub)
+        sub.set_defaults(handler=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
-    apply_defaults()
+    apply_prefect_defaults()
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("review").setLevel(logging.INFO)
     argv = sys.argv[1:] if argv is None else argv

@@ -9,7 +9,6 @@ Secrets (API keys) never appear in messages or stored URLs: see ``redact_url``.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import threading
@@ -22,8 +21,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from review import __version__
+from review import __version__, settings
 from review.errors import BadResponse, QuotaExhausted, RateLimited, SourceUnavailable
+from review.settings import mailto
 
 _DNS_FAILURE = re.compile(
     r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
@@ -34,20 +34,10 @@ SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token_secret", "x-api-ke
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "crossref-plus-api-token"})
 
 
-def mailto() -> str | None:
-    """The contact address for polite pools, from ``REVIEW_MAILTO``."""
-    return os.environ.get("REVIEW_MAILTO") or None
-
-
 def user_agent() -> str:
     """``review/<version> (+project URL; mailto:...)``: what polite APIs ask for."""
     contact = f"; mailto:{mailto()}" if mailto() else ""
     return f"review/{__version__} (https://github.com/review-evidence/review{contact})"
-
-
-def base_url(source: str, default: str) -> str:
-    """The API base URL, overridable by ``REVIEW_<SOURCE>_BASE_URL`` (tests, proxies, mirrors)."""
-    return os.environ.get(f"REVIEW_{source.upper()}_BASE_URL", default).rstrip("/")
 
 
 def redact_url(url: str) -> str:
@@ -236,12 +226,14 @@ def make_session(config: HttpConfig) -> PoliteSession:
     ``REVIEW_HTTP_RETRIES``, ``REVIEW_HTTP_BACKOFF`` and ``REVIEW_HTTP_TIMEOUT`` (seconds)
     override the source's defaults, e.g. for quick trial runs or tests of an outage.
     """
-    if os.environ.get("REVIEW_HTTP_RETRIES"):
-        config.max_retries = int(os.environ["REVIEW_HTTP_RETRIES"])
-    if os.environ.get("REVIEW_HTTP_BACKOFF"):
-        config.backoff = float(os.environ["REVIEW_HTTP_BACKOFF"])
-    if os.environ.get("REVIEW_HTTP_TIMEOUT"):
-        config.timeout = (config.timeout[0], float(os.environ["REVIEW_HTTP_TIMEOUT"]))
+    retries, backoff = settings.http_retries(), settings.http_backoff()
+    timeout = settings.http_timeout()
+    if retries is not None:
+        config.max_retries = retries
+    if backoff is not None:
+        config.backoff = backoff
+    if timeout is not None:
+        config.timeout = (config.timeout[0], timeout)
     return PoliteSession(config)
 
 

@@ -30,11 +30,6 @@ def lock_path(db: Path | str) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def run_wait_seconds() -> float:
-    """How long a run waits for another run on the same database (``REVIEW_LOCK_WAIT``)."""
-    return float(os.environ.get("REVIEW_LOCK_WAIT", str(6 * 3600)))
-
-
 def _try_lock(fd: int) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

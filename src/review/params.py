@@ -1,50 +1,76 @@
-"""Typed parameters of the runs: the Prefect UI renders them as a form and validates them."""
+"""Typed parameters of the flows: the Prefect UI renders them as a form and validates them.
+
+Each field is defined once, in a field group; the run's and the stages' parameter models are
+composed from the groups:
+
+| model (flow) | field groups |
+|---|---|
+| ``RunParameters`` (update-evidence) | protocols, search, replay, database, both scale-outs |
+| ``SearchParameters`` (search) | protocols, search, database |
+| ``ScreenParameters`` (screen) | protocols, database, screen scale-out |
+| ``DedupeParameters`` (dedupe) | database, dedupe scale-out |
+| ``StageParameters`` (report) | protocols, database |
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from review.protocol import SOURCE_NAMES, available_protocols
-from review.screening.scatter import BATCH_SIZE
+from review import settings
+from review.protocol import SOURCE_NAMES, Protocol, available_protocols, load_protocols
+from review.screening.scatter import WORKS_PER_TASK
+from review.sources import SOURCES
 
 ProtocolName = Enum(  # type: ignore[misc]
     "ProtocolName", {name.replace("-", "_"): name for name in available_protocols()}, type=str
 )
 SourceName = Enum("SourceName", {name: name for name in SOURCE_NAMES}, type=str)  # type: ignore[misc]
 
-# Where screening and dedupe scoring run, for runs too big for one machine (form fields).
-TaskRunner = Annotated[
-    Literal["threads", "dask"],
-    Field(
-        description="Screening and dedupe scoring: threads = one task in the flow's process "
-        "(fastest on one machine); dask = batches mapped as tasks on a Dask cluster "
-        "(needs review[dask])"
-    ),
-]
-DaskAddress = Annotated[
-    str | None,
-    Field(
-        description="Dask scheduler to use, e.g. tcp://scheduler:8786; empty = a local cluster "
-        "with one worker process per core, for this run only"
-    ),
-]
-BatchSize = Annotated[
-    int, Field(ge=100, le=1_000_000, description="Works per screening task on Dask")
-]
+
+def _plain(value: object) -> str:
+    return str(value.value) if isinstance(value, Enum) else str(value)
 
 
-class RunParameters(BaseModel):
-    """What to search and where to store it. Empty lists mean "all"."""
+class _Group(BaseModel):
+    """A group of fields; the models composed of groups share this configuration."""
 
     model_config = ConfigDict(use_enum_values=True)
+
+
+class Database(_Group):
+    """Which database file."""
+
+    db: str | None = Field(default=None, description="DuckDB file; empty = REVIEW_DB or default")
+
+    def database(self) -> Path:
+        """The database file these parameters name."""
+        return Path(self.db) if self.db else settings.db_path()
+
+
+class Protocols(_Group):
+    """Which protocols. Empty means all."""
 
     protocols: list[ProtocolName] = Field(
         default_factory=list, description="Protocols to run; empty = all protocols"
     )
+
+    def protocol_names(self) -> list[str]:
+        """The chosen protocol names as plain strings."""
+        return [_plain(p) for p in self.protocols]
+
+    def load(self) -> list[Protocol]:
+        """The chosen protocols (all when none are chosen), loaded and validated."""
+        return load_protocols(self.protocol_names() or None)
+
+
+class Search(_Group):
+    """What to search: which sources, since when, with an optional trial cap."""
+
     sources: list[SourceName] = Field(
         default_factory=list, description="Sources to search; empty = all available sources"
     )
@@ -56,25 +82,78 @@ class RunParameters(BaseModel):
     max_records: int | None = Field(
         default=None, ge=1, le=1_000_000, description="Cap per query, for trial runs"
     )
-    replay: bool = Field(
-        default=False, description="Re-parse the archived raw pages instead of searching"
-    )
     dry_run: bool = Field(
         default=False, description="Translate and show the queries; fetch and store nothing"
     )
-    db: str | None = Field(default=None, description="DuckDB file; empty = REVIEW_DB or default")
-    task_runner: TaskRunner = "threads"
-    dask_address: DaskAddress = None
-    batch_size: BatchSize = BATCH_SIZE
-
-    def protocol_names(self) -> list[str]:
-        """The chosen protocol names as plain strings."""
-        return [_plain(p) for p in self.protocols]
 
     def source_names(self) -> list[str]:
-        """The chosen source names as plain strings."""
-        return [_plain(s) for s in self.sources]
+        """The chosen sources (all when none are chosen) that this installation has."""
+        chosen = [_plain(s) for s in self.sources] or list(SOURCES)
+        return [s for s in chosen if s in SOURCES]
 
 
-def _plain(value: object) -> str:
-    return str(value.value) if isinstance(value, Enum) else str(value)
+class Replay(_Group):
+    """Re-parse archived pages instead of searching."""
+
+    replay: bool = Field(
+        default=False, description="Re-parse the archived raw pages instead of searching"
+    )
+
+
+TASK_RUNNER_HELP = (
+    "threads = one task in the flow's process (fastest on one machine); dask = batches mapped "
+    "as tasks on a Dask cluster (needs review[dask])"
+)
+
+
+class ScaleOut(_Group):
+    """Where the heavy stages run, for runs too big for one machine."""
+
+    task_runner: Literal["threads", "dask"] = Field(
+        default="threads", description="Screening and dedupe scoring: " + TASK_RUNNER_HELP
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Dask scheduler to use, e.g. tcp://scheduler:8786; empty = a local cluster "
+        "with one worker process per core, for this run only",
+    )
+
+
+class ScreenScaleOut(ScaleOut):
+    """Screening batches on Dask."""
+
+    batch_size: int = Field(
+        default=WORKS_PER_TASK, ge=100, le=1_000_000, description="Works per screening task on Dask"
+    )
+
+
+class DedupeScaleOut(ScaleOut):
+    """Dedupe scoring chunks on Dask."""
+
+    pairs_per_task: int | None = Field(
+        default=None, ge=1, le=10_000_000,
+        description="Candidate pairs per scoring task on Dask; empty = 50 000",
+    )  # fmt: skip
+
+
+# The form shows the fields of the last base first: the groups are listed in reverse.
+
+
+class StageParameters(Database, Protocols):
+    """Which protocols, in which database. Empty lists mean "all"."""
+
+
+class SearchParameters(Database, Search, Protocols):
+    """What to search: protocols × sources, since a date, with an optional cap."""
+
+
+class ScreenParameters(ScreenScaleOut, Database, Protocols):
+    """What to screen, and where: in this process, or in batches on a Dask cluster."""
+
+
+class DedupeParameters(DedupeScaleOut, Database):
+    """Which database to deduplicate, and where to score the candidate pairs."""
+
+
+class RunParameters(DedupeScaleOut, ScreenScaleOut, Database, Replay, Search, Protocols):
+    """What to search and where to store it. Empty lists mean "all"."""

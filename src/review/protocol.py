@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from review import settings
 from review.errors import ProtocolError, UsageError
 from review.screening.rules import RuleSet, expand_includes
 
@@ -108,10 +108,7 @@ class Protocol(BaseModel):
 
 def protocols_dir() -> Path:
     """The protocol folder: ``REVIEW_PROTOCOLS_DIR`` or ``data/protocols`` of the project."""
-    configured = os.environ.get("REVIEW_PROTOCOLS_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "data" / "protocols"
+    return settings.protocols_dir() or Path(__file__).resolve().parents[2] / "data" / "protocols"
 
 
 def available_protocols(directory: Path | None = None) -> list[str]:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from review import settings
 from review.errors import UsageError
 
 
 def queries_dir() -> Path:
     """``REVIEW_QUERIES_DIR`` or the project's ``queries/`` folder."""
-    configured = os.environ.get("REVIEW_QUERIES_DIR")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "queries"
+    return settings.queries_dir() or Path(__file__).resolve().parents[2] / "queries"
 
 
 def available_queries() -> list[str]:

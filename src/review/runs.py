@@ -14,7 +14,7 @@ from review import store
 def start_run(db: Path, kind: str, parameters: dict[str, Any], flow_run_id: str = "") -> str:
     """Record a run as started; return its id."""
     run_id = uuid.uuid4().hex
-    with store.open_store(db, wait_seconds=60) as con:
+    with store.writing(db) as con:
         con.execute(
             "INSERT INTO runs (run_id, flow_run_id, kind, started_at, status, parameters) "
             "VALUES (?, ?, ?, now(), 'running', ?::JSON)",
@@ -25,7 +25,7 @@ def start_run(db: Path, kind: str, parameters: dict[str, Any], flow_run_id: str 
 
 def finish_run(db: Path, run_id: str, status: str, summary: dict[str, Any]) -> None:
     """Record the run's end state and summary."""
-    with store.open_store(db, wait_seconds=600) as con:
+    with store.writing(db) as con:
         con.execute(
             "UPDATE runs SET finished_at = now(), status = ?, summary = ?::JSON WHERE run_id = ?",
             [status, json.dumps(summary, default=str), run_id],
@@ -36,7 +36,7 @@ def last_success(db: Path, protocol: str, source: str) -> date | None:
     """Start date of the last run in which every query of protocol x source completed."""
     if not Path(db).exists():
         return None
-    with store.open_store(db, wait_seconds=60) as con:
+    with store.writing(db) as con:
         row = store.one(
             con,
             "SELECT max(started)::DATE FROM (SELECT min(started_at) AS started, "
@@ -52,7 +52,7 @@ def mark_interrupted(db: Path, current_run: str) -> int:
 
     Call it while holding the database's run lock: then no other run can be alive.
     """
-    with store.open_store(db, wait_seconds=600) as con:
+    with store.writing(db) as con:
         rows = con.execute(
             "UPDATE runs SET status = 'interrupted', finished_at = now() "
             "WHERE status = 'running' AND run_id <> ? RETURNING run_id",

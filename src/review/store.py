@@ -4,6 +4,8 @@ Files are created with ``storage_compatibility_version='v1.5.0'`` so the DuckDB 
 researchers install from PyPI (``duckdb-cli`` 1.5.x) can open them. DuckDB allows one writer
 process or many readers, never both: a locked file raises ``DatabaseLocked`` after waiting.
 Writes are delete-then-insert in one transaction (never ``executemany``, ~200 rows/s).
+Every write goes through ``writing(db)``: the writers of one file in this process take turns,
+and a file another process holds is waited for (``REVIEW_DB_WAIT``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from review import settings
 from review.errors import DatabaseLocked, SchemaTooNew, StoreError
 
 if TYPE_CHECKING:  # Arrow and pydantic load only where records are written (~0.25 s less for
@@ -38,11 +42,8 @@ RECORD_COLUMNS = (
     "flags", "url", "search_id", "retrieved_at",
 )  # fmt: skip
 _LIST_COLUMNS = {"authors", "keywords", "flags"}
-
-
-def default_db_path() -> Path:
-    """``REVIEW_DB``, else ``data/evidence.duckdb`` (relative to the working directory)."""
-    return Path(os.environ.get("REVIEW_DB") or "data/evidence.duckdb")
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
 
 
 def sql_text(name: str) -> str:
@@ -146,7 +147,7 @@ def connect(
     path: Path | str | None = None, *, read_only: bool = False, wait_seconds: float = 0.0
 ) -> duckdb.DuckDBPyConnection:
     """Open (and migrate) the store; wait up to ``wait_seconds`` while another process holds it."""
-    target = Path(path) if path else default_db_path()
+    target = Path(path) if path else settings.db_path()
     deadline, warned = time.monotonic() + wait_seconds, False
     while True:
         try:
@@ -188,6 +189,25 @@ def open_store(
         yield con
     finally:
         con.close()
+
+
+def _writer_lock(db: Path) -> threading.Lock:
+    key = str(db.resolve())
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.Lock())
+
+
+@contextmanager
+def writing(db: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``with writing(db) as con:`` a connection for one write, closed afterwards.
+
+    Threads of this process that write the same file take turns (DuckDB allows one writing
+    connection per file); another process's hold is waited out for ``REVIEW_DB_WAIT`` seconds,
+    then ``DatabaseLocked`` is raised.
+    """
+    path = Path(db) if db else settings.db_path()
+    with _writer_lock(path), open_store(path, wait_seconds=settings.db_wait_seconds()) as con:
+        yield con
 
 
 def records_table(records: Sequence[Record]) -> pa.Table:
@@ -290,13 +310,28 @@ def add_hits(con: duckdb.DuckDBPyConnection, search_id: str, record_ids: Sequenc
     con.execute("INSERT OR IGNORE INTO record_hits SELECT DISTINCT search_id, record_id FROM _hits")
 
 
+def add_found(
+    con: duckdb.DuckDBPyConnection, search_id: str, records: Sequence[Record]
+) -> UpsertResult:
+    """Store the records one search (or import) found, inside the caller's transaction.
+
+    Each record remembers the search that last delivered it, and ``record_hits`` every search
+    that found it (PRISMA counts per source come from there).
+    """
+    for record in records:
+        record.search_id = search_id
+    result = upsert_records(con, records, own_transaction=False)
+    add_hits(con, search_id, [record.record_id for record in records])
+    return result
+
+
 def snapshot_path(db: Path | str) -> Path:
     """Where researchers find the read-only copy: ``<db stem>-snapshot.duckdb`` beside it."""
     path = Path(db)
     return path.with_name(f"{path.stem}-snapshot.duckdb")
 
 
-def publish_snapshot(db: Path | str, wait_seconds: float = 600) -> Path:
+def publish_snapshot(db: Path | str) -> Path:
     """Copy the database into a fresh snapshot file and swap it in atomically.
 
     Researchers who have the old snapshot open keep reading it; new connections see the new one.
@@ -304,7 +339,7 @@ def publish_snapshot(db: Path | str, wait_seconds: float = 600) -> Path:
     target = snapshot_path(db)
     staging = target.with_name(target.name + ".tmp")
     staging.unlink(missing_ok=True)
-    with open_store(db, wait_seconds=wait_seconds) as con:
+    with writing(db) as con:
         name = one(con, "SELECT current_database()")
         con.execute(
             f"ATTACH '{staging}' AS review_snapshot (STORAGE_VERSION '{STORAGE_COMPATIBILITY}')"

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 import flows.update_evidence as flow_module
-from review import harvest
+from review import search
 from review.errors import SourceUnavailable
 from review.protocol import load_protocol
 
@@ -25,11 +25,11 @@ def offline_source(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def search_source(db: Path, protocol: object, source: str, **kw: object) -> list:
         calls.append(source)
-        outcome = harvest.SearchOutcome("p", source, "q", "s", "failed", error="down")
+        outcome = search.SearchOutcome("p", source, "q", "s", "failed", error="down")
         outcome.source_down = outcome.unreachable = True
         return [outcome]
 
-    monkeypatch.setattr(flow_module.harvest, "search_source", search_source)
+    monkeypatch.setattr(flow_module.search, "search_source", search_source)
     monkeypatch.setattr(flow_module, "SearchProgress", _Progress)
     monkeypatch.setattr(flow_module.runs, "last_success", lambda *a: None)
     return calls
@@ -40,7 +40,7 @@ def test_outage_raises_for_a_retry_while_retries_remain(
 ) -> None:
     monkeypatch.setattr(flow_module, "task_run", SimpleNamespace(run_count=1))
     with pytest.raises(SourceUnavailable):
-        flow_module.search.fn(tmp_path / "e.duckdb", load_protocol("sfi-crime"), "crossref",
+        flow_module.search_source.fn(tmp_path / "e.duckdb", load_protocol("sfi-crime"), "crossref",
                               "run-a", None, None)  # fmt: skip
     assert ("run-a", "crossref") not in flow_module._DOWN
 
@@ -50,13 +50,13 @@ def test_after_the_last_retry_later_searches_skip_the_source(
 ) -> None:
     monkeypatch.setattr(flow_module, "task_run", SimpleNamespace(run_count=3))
     db = tmp_path / "e.duckdb"
-    first = flow_module.search.fn(db, load_protocol("sfi-crime"), "crossref", "run-b", None, None)
+    search = flow_module.search_source.fn
+    first = search(db, load_protocol("sfi-crime"), "crossref", "run-b", None, None)
     assert first[0].error == "down" and ("run-b", "crossref") in flow_module._DOWN
-    later = flow_module.search.fn(db, load_protocol("sfi-school"), "crossref", "run-b", None, None)
+    later = search(db, load_protocol("sfi-school"), "crossref", "run-b", None, None)
     assert offline_source == ["crossref"]  # the second search sent nothing
     assert later[0].status == "failed" and "unreachable earlier in this run" in (
         later[0].error or ""
     )
-    other_run = flow_module.search.fn(db, load_protocol("sfi-school"), "crossref", "run-c", None,
-                                      None)  # fmt: skip
+    other_run = search(db, load_protocol("sfi-school"), "crossref", "run-c", None, None)
     assert offline_source == ["crossref", "crossref"] and other_run[0].error == "down"

@@ -2,7 +2,7 @@
 
 Two imports (RIS and CSV, searches with no protocol), one API search of sfi-crime stored with
 ``upsert_records``/``add_hits``, two completed runs, then ``review.dedupe.run``,
-``review.screening.run`` for every protocol, and human decisions (a full-text include, a
+``review.screening.runner.run`` for every protocol, and human decisions (a full-text include, a
 full-text exclusion and a conflict).
 """
 
@@ -12,10 +12,11 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from review import dedupe, screening
+from review import dedupe
 from review.commands import import_
 from review.protocol import load_protocols
 from review.record import Record
+from review.screening import runner
 from review.screening.human import HumanDecision, record
 from review.store import add_hits, open_store, upsert_records
 
@@ -111,7 +112,7 @@ def _api_search(db: Path) -> None:
 def _screen(db: Path) -> None:
     with open_store(db) as con:
         dedupe.run(con)
-        screening.run(con, load_protocols())
+        runner.run(con, load_protocols())
         record(con, [
             HumanDecision("R1", "sfi-crime", "include", "FT-I-ELIGIBLE", "anna", "full_text"),
             HumanDecision("C2", "sfi-crime", "exclude", "FT-E-NO-COMPARISON", "anna",

@@ -95,7 +95,7 @@ def digest(lines: Iterable[str]) -> str:
 
 def screened(protocols: Mapping[str, Any], works: list[dict[str, Any]]) -> Iterator[str]:
     """Canonical lines of every work screened under every protocol with ``screen``."""
-    from review.screening import Work, screen
+    from review.screening.engine import Work, screen
 
     for item in works:
         work = Work(item["title"], item.get("abstract"), tuple(item.get("keywords") or ()),

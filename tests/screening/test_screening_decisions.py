@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from review.protocol import Protocol
-from review.screening import Work, screen, screen_work
 from review.screening.codes import CODES, is_known
+from review.screening.engine import Work, screen, screen_work
 
 CRIME_ABSTRACT = (
     "We randomly assigned 24 public housing developments to community policing or to usual "

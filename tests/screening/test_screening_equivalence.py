@@ -18,7 +18,8 @@ import pytest
 import screening_golden as golden  # tests/screening is on sys.path (pytest rootdir)
 
 from review.protocol import Protocol
-from review.screening import Work, run, screen
+from review.screening.engine import Work, screen
+from review.screening.runner import run
 
 
 @pytest.fixture(scope="module")

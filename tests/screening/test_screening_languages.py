@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from review.protocol import Protocol
-from review.screening import screen_work
+from review.screening.engine import screen_work
 
 EXAMPLES = {
     ("crime", "da"): (

@@ -12,7 +12,7 @@ import screening_golden as golden
 from test_screening_equivalence import insert, pinned, stored_lines
 
 from review.protocol import Protocol
-from review.screening import run, write_decisions
+from review.screening.runner import run, write_decisions
 from review.screening.scatter import pending_batches, screen_batch, split
 from review.store import open_store
 

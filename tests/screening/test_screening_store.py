@@ -14,9 +14,9 @@ from review.commands import decide as decide_command
 from review.commands import screen as screen_command
 from review.errors import InputFileError, UsageError
 from review.protocol import Protocol
-from review.screening import run
 from review.screening.agreement import agreement, cohen_kappa
 from review.screening.human import HumanDecision, conflicts, read_csv, record
+from review.screening.runner import run
 from review.store import open_store
 
 WORKS = [

@@ -17,6 +17,7 @@ from review import store
 from review.errors import UsageError
 from review.protocol import available_protocols
 from review.screening.agreement import agreement
+from review.screening.codes import DECISIONS
 from review.screening.human import HumanDecision, check, conflicts, read_csv, record
 
 NAME = "decide"
@@ -29,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     one = parser.add_argument_group("one decision")
     one.add_argument("--work", metavar="ID", help="work_id, record_id or source_id")
     one.add_argument("--protocol", metavar="P", help="protocol (also filters the reports)")
-    one.add_argument("--decision", choices=("include", "uncertain", "exclude"))
+    one.add_argument("--decision", choices=DECISIONS)
     one.add_argument("--reason", metavar="CODE", help="reason code, e.g. E-DESIGN, FT-I-ELIGIBLE")
     one.add_argument("--reviewer", metavar="NAME")
     one.add_argument("--stage", default="title_abstract", choices=("title_abstract", "full_text"))

@@ -15,6 +15,7 @@ from review import store
 from review.errors import UsageError
 from review.reporting import data, export
 from review.reporting.files import check_out, write_text
+from review.screening.codes import DECISIONS
 
 NAME = "export"
 HELP = "export a protocol's works with decisions and reasons as RIS, CSV or BibTeX"
@@ -24,7 +25,7 @@ _SUFFIXES = {".ris": "ris", ".csv": "csv", ".bib": "bibtex", ".bibtex": "bibtex"
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the export command's arguments."""
     parser.add_argument("--protocol", required=True, metavar="P", help="protocol name")
-    parser.add_argument("--decision", choices=data.DECISIONS, help="only works with this decision")
+    parser.add_argument("--decision", choices=DECISIONS, help="only works with this decision")
     parser.add_argument(
         "--format", choices=export.FORMATS, help="file format (default: from --out's extension)"
     )

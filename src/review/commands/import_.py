@@ -9,12 +9,11 @@ importing the same file twice changes nothing.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
-from pathlib import Path
 
 from review import store
-from review.importers import ImportResult, read_file
+from review.importers import read_file
+from review.search import store_import
 
 NAME = "import"
 HELP = "import RIS, BibTeX or CSV exports (.gz accepted; format guessed from the extension)"
@@ -45,11 +44,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"review import: skipped {bad}", file=sys.stderr)
     with store.open_store(args.db) as con, store.transaction(con):
         for result in results:
-            search_id = import_search_id(result)
-            for record in result.records:
-                record.search_id = search_id
-            outcome = store.upsert_records(con, result.records, own_transaction=False)
-            record_import(con, result, search_id)
+            outcome = store_import(con, result)
             print(
                 f"review import: {result.path}: {len(result.records)} records read "
                 f"({result.format}, source {result.source!r}), {outcome.inserted} new, "
@@ -58,29 +53,3 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
-
-
-def import_search_id(result: ImportResult) -> str:
-    """A search id fixed by the source label and the file's content (re-imports match)."""
-    digest = hashlib.sha1(result.source.encode("utf-8"))
-    digest.update(Path(result.path).read_bytes())
-    return f"import-{digest.hexdigest()[:16]}"
-
-
-def record_import(con: object, result: ImportResult, search_id: str) -> None:
-    """Record the import as a completed search (PRISMA-S) and link its records to it."""
-    con.execute(  # type: ignore[attr-defined]
-        "INSERT INTO searches (search_id, source, query_label, query_text, filters, started_at, "
-        "finished_at, status, reported_total, fetched, pages) VALUES "
-        "(?, ?, 'import', ?, ?, now(), now(), 'completed', ?, ?, 0) "
-        "ON CONFLICT (search_id) DO NOTHING",
-        [
-            search_id,
-            result.source,
-            f"import {Path(result.path).name}",
-            f'{{"format": "{result.format}", "skipped": {len(result.skipped)}}}',
-            len(result.records) + len(result.skipped),
-            len(result.records),
-        ],
-    )
-    store.add_hits(con, search_id, [record.record_id for record in result.records])  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from review import store
 from review.errors import UsageError
-from review.harvest import db_wait_seconds
 from review.params import RunParameters
 from review.protocol import SOURCE_NAMES, available_protocols, load_protocol
 from review.sources import SOURCES
@@ -58,8 +57,8 @@ def parameters(args: argparse.Namespace) -> RunParameters:
 def run(args: argparse.Namespace) -> int:
     params = parameters(args)
     if not params.dry_run:  # fail fast, before Prefect starts, on an unusable database
-        db = params.db or store.default_db_path()  # waits while another process holds it
-        store.connect(db, wait_seconds=db_wait_seconds()).close()
+        with store.writing(params.database()):  # waits while another process holds the file
+            pass
     from flows.update_evidence import update_evidence
 
     summary = update_evidence(params)

@@ -7,7 +7,7 @@ import sys
 
 from review import store
 from review.protocol import load_protocols
-from review.screening import run as screen_works
+from review.screening.runner import run as screen_works
 
 NAME = "screen"
 HELP = "apply the protocols' screening rules to works not yet screened under the current rules"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from review import settings
 from review.errors import UsageError
 
 NAME = "serve"
@@ -22,12 +23,12 @@ START_SERVER = (
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cron",
-        default=os.environ.get("REVIEW_SCHEDULE") or "0 3 * * 1",
+        default=settings.schedule(),
         help="schedule of the update-evidence run (default $REVIEW_SCHEDULE or '0 3 * * 1')",
     )
     parser.add_argument(
         "--timezone",
-        default=os.environ.get("REVIEW_TIMEZONE") or "UTC",
+        default=settings.timezone(),
         help="time zone of the schedule (default $REVIEW_TIMEZONE or UTC)",
     )
     parser.add_argument("--no-schedule", action="store_true", help="manual runs only")
@@ -41,7 +42,7 @@ def _check(cron: str | None, timezone: str) -> None:
     from prefect.schedules import Cron
 
     try:
-        Cron(cron or "0 3 * * 1", timezone=timezone)
+        Cron(cron or settings.DEFAULT_SCHEDULE, timezone=timezone)
     except ValueError as exc:
         message = str(exc).splitlines()[-1]
         raise UsageError(f"invalid --cron '{cron}' or --timezone '{timezone}': {message}") from None

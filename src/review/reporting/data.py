@@ -10,10 +10,9 @@ import duckdb
 from review.errors import UsageError
 from review.protocol import available_protocols
 from review.queries import query_text
+from review.screening.codes import DECISIONS
 from review.store import dict_rows as _rows
 from review.store import sql_text
-
-DECISIONS = ("include", "uncertain", "exclude")
 
 
 def check_protocol(con: duckdb.DuckDBPyConnection, protocol: str) -> None:

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from review.errors import UsageError
 from review.reporting.data import Prisma
+from review.screening.codes import DECISIONS
 
 WIDTH, GAP, LEFT, TOP, LINE, PAD, BAND = 330, 60, 50, 50, 17, 10, 30
 MAX_REASONS = 8
@@ -48,8 +49,8 @@ def boxes(c: Prisma) -> list[Box]:
         _reasons(c.reasons.get("title_abstract", {})),
         _reasons(c.reasons.get("full_text", {})),
     )
-    screened = sum(ta.get(d, 0) for d in ("include", "uncertain", "exclude"))
-    assessed = sum(ft.get(d, 0) for d in ("include", "uncertain", "exclude"))
+    screened = sum(ta.get(d, 0) for d in DECISIONS)
+    assessed = sum(ft.get(d, 0) for d in DECISIONS)
     waiting = c.count("overall", "include") - ft.get("include", 0)
     sources = tuple(f"{name}: {n}" for name, n in sorted(c.by_source.items()))
     return [

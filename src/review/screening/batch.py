@@ -21,9 +21,9 @@ from review.screening.matcher import Hit
 from review.screening.prescreen import Meta
 from review.screening.rules import RuleSet
 
-CHUNK = 2_000  # works per chunk: small enough that the first languages come quickly
+WORKS_PER_CHUNK = 2_000  # small enough that the first chunk's languages come quickly
 COLUMNS = ("work_id", "protocol", "decision", "reasons", "matches", "rule_version")
-_FRAGMENT_LIMIT = 200_000
+MAX_CACHED_FRAGMENTS = 200_000
 _fragments: dict[tuple[str, str, str], str] = {}
 
 
@@ -31,7 +31,7 @@ def _fragment(key: tuple[str, str, str]) -> str:
     text = _fragments.get(key)
     if text is None:
         text = json.dumps({"block": key[0], "term": key[1], "field": key[2]}, ensure_ascii=False)
-        if len(_fragments) < _FRAGMENT_LIMIT:
+        if len(_fragments) < MAX_CACHED_FRAGMENTS:
             _fragments[key] = text
     return text
 
@@ -92,7 +92,7 @@ def chunks_with_languages(
     Detection runs one chunk ahead in a worker thread; the detections of the chunk being
     yielded are installed for ``detect_language`` and removed when the iteration ends.
     """
-    parts = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
+    parts = [rows[i : i + WORKS_PER_CHUNK] for i in range(0, len(rows), WORKS_PER_CHUNK)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening-lang") as pool:
         ahead: list[Future[dict[str, str | None]]] = []
         try:

@@ -1,4 +1,5 @@
-"""Reason codes: every decision carries at least one, and PRISMA counts group by them.
+"""The decision words and the reason codes: every decision carries at least one code, and
+PRISMA counts group by them.
 
 ``I-`` codes explain an include, ``U-`` codes send a work to a human, ``E-`` codes justify an
 exclusion, ``T-`` codes are tags (seed for citation chasing, detected language, mobility), and
@@ -7,6 +8,8 @@ exclusion, ``T-`` codes are tags (seed for citation chasing, detected language, 
 
 from __future__ import annotations
 
+# What the rules and the reviewers answer, in the order reports list them.
+DECISIONS = ("include", "uncertain", "exclude")
 CODES: dict[str, str] = {
     "I-PICOS": "intervention, setting or target group, and an effect design all found",
     "I-HUMAN": "included by a reviewer",

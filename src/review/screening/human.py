@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from review.errors import InputFileError, UsageError
-from review.screening.codes import is_known
+from review.screening.codes import DECISIONS, is_known
 
 if TYPE_CHECKING:
     import duckdb
 
-DECISIONS = ("include", "uncertain", "exclude")
 STAGES = {"title_abstract": "title_abstract", "ta": "title_abstract", "title/abstract":
           "title_abstract", "full_text": "full_text", "ft": "full_text", "full text": "full_text",
           "fulltext": "full_text", "": "title_abstract"}  # fmt: skip

@@ -5,11 +5,18 @@ decision was made under another rule version (the rules changed, or were reverte
 work changed after that decision (dedupe updated its canonical fields). Running twice in a row
 screens nothing the second time. Human decisions are never touched: they outrank the rules in
 the ``current_decisions`` view whatever the rules decide later.
+
+One execution path: in this process, in ``workers`` processes, or on a cluster (``scatter``),
+every batch of pending rows is decided by ``decide_batch``, the one function that builds the
+decisions table (``DECISION_SCHEMA``), and ``write_decisions`` appends them from the process
+that holds the database. ``decide`` is pure and a detected language depends on the text
+only, so the stored decisions are the same whichever path ran.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from review.errors import UsageError
-from review.screening.batch import CHUNK, chunks_with_languages, screen_rows
-from review.screening.parallel import DECISION_SCHEMA, screen_in_workers
+from review.screening.batch import WORKS_PER_CHUNK, chunks_with_languages, screen_rows
+from review.screening.codes import DECISIONS
 from review.screening.rules import RuleSet
 
 if TYPE_CHECKING:
@@ -29,9 +36,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Row = Mapping[str, Any]
+# A batch's decisions and its counts per protocol and decision.
 Decided = tuple[pa.Table, dict[str, dict[str, int]]]
-BATCH = 50_000
-DECISIONS = ("include", "uncertain", "exclude")
+DECISIONS_PER_INSERT = 50_000  # decisions gathered in memory before one INSERT
+DECISION_SCHEMA = pa.schema(
+    [("work_id", pa.string()), ("protocol", pa.string()), ("decision", pa.string()),
+     ("reasons", pa.list_(pa.string())), ("matches", pa.string()), ("rule_version", pa.string())]
+)  # fmt: skip
+_worker_rules: dict[str, RuleSet] = {}  # a worker process's rule sets, sent once at its start
 _PENDING = """
 SELECT w.work_id, list(p.protocol ORDER BY p.protocol) AS pending, any_value(w.title) AS title,
        any_value(w.abstract) AS abstract, any_value(w.keywords) AS keywords,
@@ -72,9 +84,7 @@ class ScreenSummary:
         """One human-readable line per protocol."""
         out = []
         for name, per in sorted(self.counts.items()):
-            parts = ", ".join(
-                f"{key} {per.get(key, 0)}" for key in ("include", "uncertain", "exclude")
-            )
+            parts = ", ".join(f"{key} {per.get(key, 0)}" for key in DECISIONS)
             out.append(
                 f"{name} (rules {self.rule_versions[name]}): {sum(per.values())} screened: {parts}"
             )
@@ -107,12 +117,35 @@ def pending(con: duckdb.DuckDBPyConnection, protocols: Sequence[Protocol]) -> pa
     return con.sql(_PENDING).to_arrow_table()
 
 
+def decide_batch(rows: Sequence[Row], rules: Mapping[str, RuleSet]) -> Decided:
+    """Decide every row under its pending protocols: the decisions table and the counts."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in rules}
+    columns = screen_rows(rows, rules, counts)
+    return pa.Table.from_pydict(columns, schema=DECISION_SCHEMA), counts
+
+
+def _start_worker(rules: dict[str, RuleSet]) -> None:
+    _worker_rules.update(rules)
+
+
+def _decide_in_worker(rows: Sequence[Row]) -> Decided:
+    return decide_batch(rows, _worker_rules)
+
+
+def _in_workers(rows: Sequence[Row], rules: dict[str, RuleSet], workers: int) -> Iterator[Decided]:
+    """Chunks decided by ``workers`` spawned processes (nothing inherited from a parent that
+    holds a DuckDB connection and threads), in chunk order (``imap``)."""
+    chunks = [rows[i : i + WORKS_PER_CHUNK] for i in range(0, len(rows), WORKS_PER_CHUNK)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_start_worker, initargs=(rules,)) as pool:
+        yield from pool.imap(_decide_in_worker, chunks)
+
+
 def _in_process(rows: Sequence[Row], rules: dict[str, RuleSet]) -> Iterator[Decided]:
+    """Chunks decided here, the next chunk's languages detected ahead in a thread."""
     min_chars = min(r.prescreen.min_language_chars for r in rules.values())
     for chunk in chunks_with_languages(rows, min_chars):
-        counts: dict[str, dict[str, int]] = {name: {} for name in rules}
-        columns = screen_rows(chunk, rules, counts)
-        yield pa.Table.from_pydict(columns, schema=DECISION_SCHEMA), counts
+        yield decide_batch(chunk, rules)
 
 
 def _decided(
@@ -121,8 +154,7 @@ def _decided(
     rules = rules_of(protocols)
     rows = pending(con, protocols).to_pylist()
     if workers > 1:
-        chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
-        yield from screen_in_workers(chunks, rules, workers)
+        yield from _in_workers(rows, rules, workers)
     else:
         yield from _in_process(rows, rules)
 
@@ -156,7 +188,7 @@ def write_decisions(
                     summary.counts[name][key] = summary.counts[name].get(key, 0) + value
             tables.append(table)
             done += table.num_rows
-            if sum(t.num_rows for t in tables) >= BATCH:
+            if sum(t.num_rows for t in tables) >= DECISIONS_PER_INSERT:
                 _flush(con, tables, stamp)
                 tables = []
                 log.info("%d decisions made", done)
@@ -173,7 +205,8 @@ def run(
 ) -> ScreenSummary:
     """Screen every work not yet screened under each protocol's current rule version.
 
-    With ``workers`` > 1, that many spawned processes screen (see ``parallel``); the
+    With ``workers`` > 1, that many spawned processes screen (a script that asks for them
+    needs the usual ``if __name__ == "__main__":`` guard of every ``spawn`` user); the
     decisions are the same whatever the number. One process meets the 100k-works target.
     To screen on other machines, see ``scatter``: the same decisions, written here.
     """

@@ -31,9 +31,10 @@ from typing import Any
 import requests
 
 from review.errors import BadResponse
-from review.http import HttpConfig, mailto
+from review.http import HttpConfig
 from review.protocol import Protocol
 from review.record import Record
+from review.settings import mailto
 from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_page
 
 NAME = "crossref"

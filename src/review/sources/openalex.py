@@ -16,7 +16,6 @@ catches late-indexed records of that window; the store keeps unchanged records u
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from urllib.parse import quote
 
 import requests
 
+from review import settings
 from review.errors import BadResponse
 from review.http import HttpConfig, with_params
 from review.protocol import Protocol
@@ -59,7 +59,7 @@ def http_config() -> HttpConfig:
 
 
 def _auth_params() -> dict[str, str | None]:
-    return {"api_key": os.environ.get("OPENALEX_API_KEY") or None}
+    return {"api_key": settings.api_key("OPENALEX_API_KEY")}
 
 
 def _filters(protocol: Protocol, since: date | None) -> dict[str, str]:
@@ -69,7 +69,7 @@ def _filters(protocol: Protocol, since: date | None) -> dict[str, str]:
     if protocol.year_to:
         filters["to_publication_date"] = f"{protocol.year_to}-12-31"
     if since is not None:
-        if os.environ.get("OPENALEX_PREMIUM"):
+        if settings.openalex_premium():
             filters["from_created_date"] = since.isoformat()
         else:
             window = max(since - timedelta(days=365), date(protocol.year_from or 1800, 1, 1))

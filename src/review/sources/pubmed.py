@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -31,9 +30,10 @@ from urllib.parse import quote_plus
 
 import requests
 
-from review.http import HttpConfig, mailto, redact_url
+from review.http import HttpConfig, redact_url
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
+from review.settings import api_key, mailto
 from review.sources.base import FetchedPage, ParsedPage, Query, get_parsed
 from review.sources.pubmed_ranges import (
     OPEN_FROM,
@@ -70,14 +70,14 @@ def http_config() -> HttpConfig:
     # E-utilities Help ch. 2 "Usage Guidelines" and NLM KA-05510: "no more than 3 requests per
     # second" without a key, 10/s with one. The key travels as ``api_key`` (see ``_params``),
     # which ``redact_url`` hides. Without Retry-After the session backs off exponentially.
-    rate = 10.0 if os.environ.get("NCBI_API_KEY") else 3.0
+    rate = 10.0 if api_key("NCBI_API_KEY") else 3.0
     return HttpConfig(source=NAME, rate_per_second=rate * MARGIN, burst=1.0)
 
 
 def _params(**extra: Any) -> dict[str, Any]:
     """The parameters every E-utility call carries: db, tool, email and the optional key."""
     params = {"db": "pubmed", "tool": "review", "email": mailto()}
-    params["api_key"] = os.environ.get("NCBI_API_KEY") or None
+    params["api_key"] = api_key("NCBI_API_KEY")
     return {k: v for k, v in {**params, **extra}.items() if v is not None}
 
 

@@ -16,7 +16,6 @@ papers known only by year match the whole year. Run a full search periodically.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -29,6 +28,7 @@ from review.errors import BadResponse
 from review.http import HttpConfig, redact_url
 from review.protocol import ConceptBlock, Protocol
 from review.record import Record
+from review.settings import api_key
 from review.sources.base import FetchedPage, ParsedPage, Query, decode_json, get_parsed
 from review.sources.query import boolean_query, split_to_fit
 
@@ -54,7 +54,7 @@ def http_config() -> HttpConfig:
     # S2 API docs ("Rate limits"; README §1.5): a key's introductory rate is 1 request per
     # second; without a key requests share one pool of 5,000 requests per 5 minutes with every
     # other anonymous client, so 429s are common: we also go at 1/s and retry more patiently.
-    key = os.environ.get("SEMANTIC_SCHOLAR_API_KEY")
+    key = api_key("SEMANTIC_SCHOLAR_API_KEY")
     headers = {"x-api-key": key} if key else {}
     retries, backoff = (5, 1.0) if key else (8, 2.0)
     return HttpConfig(

@@ -1,51 +1,44 @@
-"""Run one protocol's queries against one source and store every page as it arrives.
+"""Searches: a protocol's queries against a source, file imports, and replays of old pages.
 
-Each page is one transaction: the raw page (archived, gzip), its records (upserted) and the
-search's progress (``searches.next_token``). So a run that dies mid-search loses nothing, and
-the next run resumes the same query from the stored token: no duplicates, nothing skipped.
-Writes from concurrent searches in one process are serialised by a lock per database file.
+``search_source`` runs every query of one protocol against one source; ``fetch_query`` runs
+one query and stores each page as it arrives, in one transaction: the raw page (archived,
+gzip), its records and the search's progress (``searches.next_token``). So a run that dies
+mid-search loses nothing, and the next run resumes the same query from the stored token: no
+duplicates, nothing skipped. ``store_import`` records an imported file as a completed search;
+``replay`` re-parses the archived pages with today's parsers. All three store what a search
+found through ``store.add_found``.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
-import os
-import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from pydantic import ValidationError
 
 from review import store
 from review.errors import QuotaExhausted, RateLimited, SourceError, SourceUnavailable
-from review.http import base_url, make_session
+from review.http import make_session
 from review.protocol import Protocol
 from review.record import Record
+from review.settings import base_url
 from review.sources import SOURCES
 from review.sources.base import FetchedPage, Query, Source
 
+if TYPE_CHECKING:
+    from review.importers import ImportResult
+
 log = logging.getLogger(__name__)
-_LOCKS: dict[str, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def write_lock(db: Path | str) -> threading.Lock:
-    """The in-process lock that serialises writers of one database file."""
-    key = str(Path(db).resolve())
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(key, threading.Lock())
-
-
-def db_wait_seconds() -> float:
-    """How long a write waits for another process to release the file (``REVIEW_DB_WAIT``)."""
-    return float(os.environ.get("REVIEW_DB_WAIT", "600"))
 
 
 @dataclass
@@ -82,7 +75,7 @@ def _find_resumable(con: duckdb.DuckDBPyConnection, protocol: str, query: Query)
 def _start_search(
     db: Path, protocol: str, query: Query, run_id: str, since: date | None
 ) -> tuple[SearchOutcome, str | None, int]:
-    with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
+    with store.writing(db) as con:
         found = _find_resumable(con, protocol, query)
         if found:
             search_id, token, fetched, pages, total = found
@@ -109,28 +102,23 @@ def _map_items(source: Source, page: FetchedPage, search_id: str) -> tuple[list[
     records, skipped = [], 0
     for item in page.parsed.items:
         try:
-            record = source.to_record(item)
+            records.append(source.to_record(item))
         except (ValidationError, ValueError, TypeError, KeyError) as exc:
             skipped += 1
             log.warning("%s: skipped an item that cannot be mapped: %s", source.NAME, exc)
-            continue
-        record.search_id = search_id
-        records.append(record)
     return records, skipped
 
 
 def _save_page(
     db: Path, outcome: SearchOutcome, page: FetchedPage, page_no: int, records: list[Record]
 ) -> None:
-    lock, opened = write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds())
-    with lock, opened as con, store.transaction(con):
+    with store.writing(db) as con, store.transaction(con):
         con.execute(
             "INSERT INTO pages VALUES (?, ?, ?, ?, now(), ?, ?)",
             [outcome.search_id, page_no, page.url, page.token, len(page.parsed.items),
              gzip.compress(page.body)],
         )  # fmt: skip
-        result = store.upsert_records(con, records, own_transaction=False)
-        store.add_hits(con, outcome.search_id, [r.record_id for r in records])
+        result = store.add_found(con, outcome.search_id, records)
         con.execute(
             "UPDATE searches SET fetched = fetched + ?, pages = pages + 1, next_token = ?, "
             "reported_total = coalesce(?, reported_total) WHERE search_id = ?",
@@ -152,7 +140,7 @@ def _finish(db: Path, outcome: SearchOutcome, truncated: bool, by_design: bool =
             "%s/%s %s: fetched %d of %d reported (shortfall %d)", outcome.protocol,
             outcome.source, outcome.label, outcome.fetched, total, shortfall,
         )  # fmt: skip
-    with write_lock(db), store.open_store(db, wait_seconds=db_wait_seconds()) as con:
+    with store.writing(db) as con:
         con.execute(
             "UPDATE searches SET status = ?, finished_at = now(), error = ?, shortfall = ?, "
             "next_token = CASE WHEN ? IN ('completed', 'truncated', 'capped') THEN NULL "
@@ -161,7 +149,7 @@ def _finish(db: Path, outcome: SearchOutcome, truncated: bool, by_design: bool =
         )
 
 
-def run_query(
+def fetch_query(
     db: Path, protocol: Protocol, source: Source, query: Query, *, run_id: str,
     since: date | None = None, max_records: int | None = None,
     session_factory: Callable[[], object] | None = None,
@@ -222,7 +210,7 @@ def search_source(
     queries = list(source.translate(protocol, since))
     for index, query in enumerate(queries):
         on_page = partial(progress, index, len(queries)) if progress else None
-        outcome = run_query(
+        outcome = fetch_query(
             db, protocol, source, query, run_id=run_id, since=since, max_records=max_records,
             on_page=on_page,
         )  # fmt: skip
@@ -230,3 +218,55 @@ def search_source(
         if outcome.source_down:
             break
     return outcomes
+
+
+def search_summary(outcomes: Sequence[SearchOutcome]) -> list[dict[str, Any]]:
+    """One row per query, for the run's artifact and summary."""
+    return [
+        {
+            "protocol": o.protocol, "source": o.source, "query": o.label, "status": o.status,
+            "reported": o.reported_total, "fetched": o.fetched, "new": o.new,
+            "updated": o.updated, "resumed": o.resumed, "error": o.error or "",
+        }
+        for o in outcomes
+    ]  # fmt: skip
+
+
+def replay(db: Path, sources: Sequence[str]) -> dict[str, int]:
+    """Re-parse every archived page of these sources with today's parsers and store again."""
+    counts = {"pages": 0, "records": 0, "new": 0, "updated": 0}
+    with store.writing(db) as con:
+        rows = con.execute(store.sql_text("replay_pages"), [list(sources)]).fetchall()
+        for search_id, source_name, body_gz in rows:
+            source = SOURCES[source_name]
+            parsed = source.parse_page(gzip.decompress(body_gz))
+            records = [source.to_record(item) for item in parsed.items]
+            with store.transaction(con):
+                result = store.add_found(con, search_id, records)
+            counts["pages"] += 1
+            counts["records"] += len(records)
+            counts["new"] += result.inserted
+            counts["updated"] += result.updated
+    return counts
+
+
+def import_search_id(result: ImportResult) -> str:
+    """A search id fixed by the source label and the file's content (re-imports match)."""
+    digest = hashlib.sha1(result.source.encode("utf-8"))
+    digest.update(Path(result.path).read_bytes())
+    return f"import-{digest.hexdigest()[:16]}"
+
+
+def store_import(con: duckdb.DuckDBPyConnection, result: ImportResult) -> store.UpsertResult:
+    """Store one imported file's records and record the import as a completed search
+    (PRISMA-S), inside the caller's transaction; importing the same file again changes nothing.
+    """
+    search_id = import_search_id(result)
+    found = store.add_found(con, search_id, result.records)
+    filters = {"format": result.format, "skipped": len(result.skipped)}
+    con.execute(
+        store.sql_text("insert_import_search"),
+        [search_id, result.source, f"import {Path(result.path).name}", json.dumps(filters),
+         len(result.records) + len(result.skipped), len(result.records)],
+    )  # fmt: skip
+    return found

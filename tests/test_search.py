@@ -1,4 +1,5 @@
-"""Harvest: page-by-page storage, resume after a failure or a kill, caps, shortfalls."""
+"""Searches: page-by-page storage, resume after a failure or a kill, caps, shortfalls;
+replay of the archived pages without network."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from review import harvest
+from review import search
 from review.http import HttpConfig, make_session
 from review.protocol import load_protocol
+from review.record import Record
 from review.sources import openalex
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "openalex"
@@ -37,10 +39,10 @@ def _serve(httpserver: HTTPServer, fail_on: set[str]) -> list[str]:
     return asked
 
 
-def _run(db: Path, run_id: str, max_records: int | None = None) -> harvest.SearchOutcome:
+def _run(db: Path, run_id: str, max_records: int | None = None) -> search.SearchOutcome:
     protocol = load_protocol("sfi-crime")
     query = openalex.translate(protocol)[0]
-    return harvest.run_query(
+    return search.fetch_query(
         db, protocol, openalex, query, run_id=run_id, max_records=max_records,  # type: ignore[arg-type]
         session_factory=_session,
     )  # fmt: skip
@@ -82,7 +84,7 @@ def test_killed_run_resumes_without_duplicates(
     db: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _serve(httpserver, fail_on=set())
-    real_save = harvest._save_page
+    real_save = search._save_page
     calls = {"n": 0}
 
     def save_then_die(*args: object, **kwargs: object) -> None:
@@ -91,11 +93,11 @@ def test_killed_run_resumes_without_duplicates(
             raise KeyboardInterrupt  # killed between fetching page 2 and storing it
         real_save(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(harvest, "_save_page", save_then_die)
+    monkeypatch.setattr(search, "_save_page", save_then_die)
     with pytest.raises(KeyboardInterrupt):
         _run(db, "run1")
     assert _q(db, "SELECT status, next_token, fetched FROM searches") == [("running", "c2", 3)]
-    monkeypatch.setattr(harvest, "_save_page", real_save)
+    monkeypatch.setattr(search, "_save_page", real_save)
     resumed = _run(db, "run2")
     assert resumed.resumed and resumed.status == "completed"
     assert _q(db, "SELECT count(*) FROM records") == [(5,)]
@@ -147,10 +149,60 @@ def test_source_cap_is_complete_by_design_but_trial_cap_is_not(
     protocol = load_protocol("sfi-crime")
     query = openalex.translate(protocol)[0]
     capped = replace(query, filters={**query.filters, "max_records": "4"})
-    outcome = harvest.run_query(db, protocol, openalex, capped, run_id="r1",  # type: ignore[arg-type]
+    outcome = search.fetch_query(db, protocol, openalex, capped, run_id="r1",  # type: ignore[arg-type]
                                 session_factory=_session)  # fmt: skip
     assert (outcome.status, outcome.fetched) == ("capped", 4)
     assert runs.last_success(db, "sfi-crime", "openalex") is not None
-    trial = harvest.run_query(db, protocol, openalex, query, run_id="r2", max_records=2,  # type: ignore[arg-type]
+    trial = search.fetch_query(db, protocol, openalex, query, run_id="r2", max_records=2,  # type: ignore[arg-type]
                               session_factory=_session)  # fmt: skip
     assert trial.status == "truncated"
+
+
+@pytest.fixture
+def harvested(tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    def handler(request: Request) -> Response:
+        return Response((FIXTURES / PAGES[request.args["cursor"]]).read_bytes(), 200)
+
+    httpserver.expect_request("/works").respond_with_handler(handler)
+    monkeypatch.setenv("REVIEW_OPENALEX_BASE_URL", httpserver.url_for("").rstrip("/"))
+    db = tmp_path / "e.duckdb"
+    protocol = load_protocol("sfi-crime")
+    session = make_session(HttpConfig(source="openalex", rate_per_second=1000, burst=1000))
+    search.fetch_query(
+        db, protocol, openalex, openalex.translate(protocol)[0], run_id="r1",  # type: ignore[arg-type]
+        session_factory=lambda: session,
+    )  # fmt: skip
+    httpserver.clear()  # from here on, any request would fail: replay must not need one
+    return db
+
+
+def _titles(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db))
+    try:
+        return con.execute("SELECT record_id, title FROM records ORDER BY 1").fetchall()
+    finally:
+        con.close()
+
+
+def test_replay_rebuilds_records_without_network(harvested: Path) -> None:
+    before = _titles(harvested)
+    con = duckdb.connect(str(harvested))
+    con.execute("DELETE FROM records")
+    con.close()
+    counts = search.replay(harvested, ["openalex"])
+    assert counts == {"pages": 3, "records": 5, "new": 5, "updated": 0}
+    assert _titles(harvested) == before
+
+
+def test_parser_fix_reaches_old_searches(harvested: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = openalex.to_record
+
+    def fixed(work: dict) -> Record:
+        record = original(work)
+        record.title = (record.title or "").upper()
+        return record
+
+    monkeypatch.setattr(openalex, "to_record", fixed)
+    counts = search.replay(harvested, ["openalex"])
+    assert counts["updated"] == 5
+    assert all(title == title.upper() for _, title in _titles(harvested))
