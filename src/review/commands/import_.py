@@ -4,6 +4,11 @@ Every file is read and checked before anything is written, so a broken file leav
 database untouched; then all files are stored in one transaction. Each import is recorded as
 a search (``searches`` row, ``record_hits``) with an id derived from the file's content, so
 importing the same file twice changes nothing.
+
+``--protocol P`` (repeatable) scopes the import: one ``searches`` row per protocol, and PRISMA
+counts its records for those protocols only. Without it the row has protocol NULL and counts
+for every protocol (as imports always did). ``--method`` says how the records were identified
+(PRISMA 2020: databases and registers, or other methods such as citation searching).
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import sys
 from pathlib import Path
 
 from review import store
+from review.errors import UsageError
 from review.importers import ImportResult, read_file
+from review.protocol import available_protocols
+from review.reporting.data import METHODS
 
 NAME = "import"
 HELP = "import RIS, BibTeX or CSV exports (.gz accepted; format guessed from the extension)"
@@ -28,6 +36,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--source", metavar="LABEL", help="source label (default: file name)")
     parser.add_argument(
+        "--protocol", action="append", metavar="P",
+        help="protocol the file was searched for (repeatable; default: counts for every protocol)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--method", choices=tuple(METHODS), default="database",
+        help="how the records were identified (PRISMA 2020; default: database)",
+    )  # fmt: skip
+    parser.add_argument(
         "--skip-bad",
         action="store_true",
         help="import the good records and report bad ones (file:line: problem) instead of failing",
@@ -36,6 +52,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read every file (failing before any write), store them in one transaction, report."""
+    protocols = _protocols(getattr(args, "protocol", None))
+    method = getattr(args, "method", None) or "database"
     results = [
         read_file(path, fmt=args.format, source=args.source, skip_bad=args.skip_bad)
         for path in args.files
@@ -45,19 +63,35 @@ def run(args: argparse.Namespace) -> int:
             print(f"review import: skipped {bad}", file=sys.stderr)
     with store.open_store(args.db) as con, store.transaction(con):
         for result in results:
-            search_id = import_search_id(result)
+            search_ids = [scoped_id(import_search_id(result), p) for p in protocols]
             for record in result.records:
-                record.search_id = search_id
+                record.search_id = search_ids[0]
             outcome = store.upsert_records(con, result.records, own_transaction=False)
-            record_import(con, result, search_id)
+            for search_id, protocol in zip(search_ids, protocols, strict=True):
+                record_import(con, result, search_id, protocol=protocol, method=method)
+            scope = ", ".join(p for p in protocols if p) or "every protocol (scope: --protocol)"
             print(
                 f"review import: {result.path}: {len(result.records)} records read "
                 f"({result.format}, source {result.source!r}), {outcome.inserted} new, "
                 f"{outcome.updated} updated, {outcome.unchanged} unchanged, "
-                f"{len(result.skipped)} skipped",
+                f"{len(result.skipped)} skipped; counts for {scope}",
                 file=sys.stderr,
             )
     return 0
+
+
+def _protocols(given: list[str] | None) -> list[str | None]:
+    """The protocols named (checked against the protocol files), or [None]: every protocol."""
+    known = available_protocols()
+    for name in given or []:
+        if name not in known:
+            raise UsageError(f"unknown protocol '{name}' (known: {', '.join(known) or 'none'})")
+    return list(dict.fromkeys(given)) if given else [None]
+
+
+def scoped_id(search_id: str, protocol: str | None) -> str:
+    """The import's search id for one protocol (the unscoped id when None)."""
+    return f"{search_id}-{protocol}" if protocol else search_id
 
 
 def import_search_id(result: ImportResult) -> str:
@@ -67,15 +101,23 @@ def import_search_id(result: ImportResult) -> str:
     return f"import-{digest.hexdigest()[:16]}"
 
 
-def record_import(con: object, result: ImportResult, search_id: str) -> None:
+def record_import(
+    con: object,
+    result: ImportResult,
+    search_id: str,
+    protocol: str | None = None,
+    method: str = "database",
+) -> None:
     """Record the import as a completed search (PRISMA-S) and link its records to it."""
     con.execute(  # type: ignore[attr-defined]
-        "INSERT INTO searches (search_id, source, query_label, query_text, filters, started_at, "
-        "finished_at, status, reported_total, fetched, pages) VALUES "
-        "(?, ?, 'import', ?, ?, now(), now(), 'completed', ?, ?, 0) "
+        "INSERT INTO searches (search_id, protocol, method, source, query_label, query_text, "
+        "filters, started_at, finished_at, status, reported_total, fetched, pages) VALUES "
+        "(?, ?, ?, ?, 'import', ?, ?, now(), now(), 'completed', ?, ?, 0) "
         "ON CONFLICT (search_id) DO NOTHING",
         [
             search_id,
+            protocol,
+            method,
             result.source,
             f"import {Path(result.path).name}",
             f'{{"format": "{result.format}", "skipped": {len(result.skipped)}}}',
