@@ -76,6 +76,11 @@ works AS (
                 ELSE 'other methods' END AS via
     FROM recs GROUP BY protocol, work_id
 ),
+-- The screening views, evaluated once for both stages and only for the chosen protocols.
+decided AS MATERIALIZED (
+    SELECT d.work_id, d.protocol, d.stage, d.decision, d.reasons, d.source
+    FROM current_stage_decisions AS d JOIN chosen AS c USING (protocol)
+),
 removed(code, outcome) AS (
     VALUES ('E-LANG', 'marked ineligible by automation tools'),
            ('E-PUBTYPE', 'marked ineligible by automation tools'),
@@ -100,9 +105,9 @@ flow AS (
                ELSE 'study included'
            END AS outcome
     FROM works AS w
-    LEFT JOIN current_stage_decisions AS ta
+    LEFT JOIN decided AS ta
         ON ta.work_id = w.work_id AND ta.protocol = w.protocol AND ta.stage = 'title_abstract'
-    LEFT JOIN current_stage_decisions AS ft
+    LEFT JOIN decided AS ft
         ON ft.work_id = w.work_id AND ft.protocol = w.protocol AND ft.stage = 'full_text'
     LEFT JOIN removed AS rm ON rm.code = ta.reasons[1]
 ),

@@ -8,7 +8,12 @@ DuckDB CLI's ``SET VARIABLE``; the columns it returns are exactly the ones the h
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,6 +101,26 @@ def test_query_runs_and_returns_documented_columns(name: str, with_params: bool,
     with open_store(db, read_only=True) as con:
         columns, _rows = run_query(con, name, variables)
     assert columns == documented_columns(sql)
+
+
+@pytest.mark.parametrize("name", [n for n in available_queries() if parameters(query_text(n))])
+def test_the_documented_duckdb_cli_lines_filter_the_query(name: str, db: Path) -> None:
+    """The header's ``SET VARIABLE`` lines, then ``.read``, in the DuckDB CLI from PyPI."""
+    cli = shutil.which("duckdb", path=os.path.dirname(sys.executable)) or shutil.which("duckdb")
+    if cli is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("duckdb-cli is a dev dependency and must be installed in CI")
+        pytest.skip("duckdb-cli not installed (pip install duckdb-cli)")
+    sets = re.findall(r"SET VARIABLE \w+ = '[^']*';", header(query_text(name)))
+    path = queries_dir() / f"{name}.sql"
+    argv = [cli, "-readonly", "-json", str(db), *(x for s in sets for x in ("-c", s)),
+            "-c", f".read {path}"]  # fmt: skip
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+    assert not out.stderr
+    found = json.loads(out.stdout) if out.stdout.strip() else []
+    assert found, f"{name}: no rows through the DuckDB CLI"
+    if "protocol" in parameters(query_text(name)):  # filtered as documented
+        assert {row["protocol"] for row in found} <= {"sfi-crime", None}
 
 
 def test_every_parameter_has_a_test_value() -> None:

@@ -93,6 +93,10 @@ def test_report_and_diagram_use_the_same_numbers_and_words(flow_db: Path, tmp_pa
     assert "Mentoring young residents" in page.split(heading)[1].split("<h2>")[0]
     reasons = page.split("<h2>Exclusion reasons</h2>")[1].split("<h2>")[0]
     assert "FT-E-OUTCOME" in reasons and "FT-E-NO-FULLTEXT" not in reasons
+    searches = page.split("<h2>Searches (")[1]
+    assert "import school.ris" not in searches  # scoped to sfi-school
+    assert "<td>citation-searching</td><td>this protocol</td>" in searches
+    assert "<td>database</td><td>every protocol</td>" in searches  # embase, rayyan
 
 
 def test_report_is_offline(page: str) -> None:

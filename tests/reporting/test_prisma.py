@@ -238,3 +238,15 @@ def test_an_old_database_keeps_its_unscoped_imports(
             ("database", None)]  # fmt: skip
         for protocol in ("sfi-crime", "sfi-school"):
             assert data.prisma(con, protocol).n("records identified") == 1
+
+
+def test_prisma_example_in_docs_is_what_the_code_draws(flow_db: Path, tmp_path: Path) -> None:
+    from prisma_example import EXAMPLE, write_example
+
+    svg, png = write_example(flow_db, tmp_path / "example")
+    committed = EXAMPLE.with_suffix(".svg")
+    assert committed.exists() and EXAMPLE.with_suffix(".png").exists()
+    assert committed.read_text() == svg.read_text(), (
+        "docs/prisma-example.svg is out of date: .venv/bin/python tests/reporting/prisma_example.py"
+    )
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

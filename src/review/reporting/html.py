@@ -144,7 +144,9 @@ def searches_section(searches: Sequence[dict[str, Any]]) -> str:
     """Every search and import behind the records (PRISMA-S): exact query, date, counts."""
     rows = [
         [
-            _cell(s.get("source")), _cell(s.get("query_label")),
+            _cell(s.get("source")), _cell(s.get("method")),
+            _cell("every protocol" if s.get("unscoped") else "this protocol"),
+            _cell(s.get("query_label")),
             f"<td><code>{escape(s.get('query_text') or '')}</code></td>",
             _cell(f"{s['started_at']:%Y-%m-%d %H:%M}" if s.get("started_at") else ""),
             _cell(s.get("since")), _cell(s.get("status")), _cell(s.get("reported_total"), "n"),
@@ -152,8 +154,8 @@ def searches_section(searches: Sequence[dict[str, Any]]) -> str:
         ]
         for s in searches
     ]  # fmt: skip
-    headers = ["Source", "Label", "Exact query", "Run (UTC)", "Since", "Status", "Reported",
-               "Fetched", "Error"]  # fmt: skip
+    headers = ["Source", "Method", "Counts for", "Label", "Exact query", "Run (UTC)", "Since",
+               "Status", "Reported", "Fetched", "Error"]  # fmt: skip
     return f"<h2>Searches ({len(searches)})</h2>" + table(headers, rows)
 
 

@@ -6,4 +6,5 @@
 -- Scope (unchanged, documented here): searches.protocol is the protocol a search was run for;
 -- an import made without `review import --protocol` has protocol NULL and counts for every
 -- protocol, as imports always did.
-ALTER TABLE searches ADD COLUMN method VARCHAR DEFAULT 'database';
+-- IF NOT EXISTS: like 002 and 003, safe to apply to a file that already has it.
+ALTER TABLE searches ADD COLUMN IF NOT EXISTS method VARCHAR DEFAULT 'database';
