@@ -1,6 +1,7 @@
 -- Current screening decision per work and protocol (human over rules, full text over title/abstract).
 -- Question: where does every work stand under each protocol, why, and which source records is it?
 -- Parameters (optional): protocol — one protocol name; decision — include | uncertain | exclude.
+--   In the DuckDB CLI: SET VARIABLE protocol = 'sfi-crime'; SET VARIABLE decision = 'include';
 -- Columns: protocol, work_id, decision (current), stage (of the current decision), source
 --   (rules | human | conflict | resolution), reasons (codes), decided_by, decided_at,
 --   title_abstract_decision, full_text_decision, conflict, rules_decision, rules_reasons,

@@ -2,6 +2,7 @@
 -- Each row is a pair the dedupe rules found plausible but not sure (or one a reviewer should
 -- check), still in different works and not already decided by a reviewer. Resolve one with
 -- `review dedupe --merge A B --reviewer NAME` or `--split A B --reviewer NAME`.
+-- Parameters: none.
 -- Columns: record_a, record_b, work_a, work_b, title_sim (0-100), author_sim (0-100),
 --   year_diff, same_doi (1 same, -1 different, 0 unknown), title_a, title_b, year_a, year_b,
 --   venue_a, venue_b, found_at.

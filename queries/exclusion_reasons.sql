@@ -1,6 +1,7 @@
 -- Why were works excluded? Counts per protocol, stage and reason code of the current decision.
 -- Question: which rules (or reviewers) exclude how many works, at title/abstract and at full text?
 -- Parameters (optional): protocol — one protocol name.
+--   In the DuckDB CLI: SET VARIABLE protocol = 'sfi-crime';
 -- Columns: protocol, stage, reason (the first code of the decision; E-DOMAIN:<rule> names the
 --   noise-guard rule), decided_by_kind (rules | human), works, seeds (excluded reviews tagged
 --   T-SEED for citation chasing).

@@ -2,6 +2,7 @@
 -- full text), with the terms that matched and the records that found them.
 -- Question: which studies go forward under each protocol, and on what evidence?
 -- Parameters (optional): protocol — one protocol name.
+--   In the DuckDB CLI: SET VARIABLE protocol = 'sfi-crime';
 -- Columns: protocol, work_id, stage, source (rules | human | resolution), reasons, title,
 --   authors, year, venue, doi, pmid, abstract, matched_terms (block:term@field from the rules),
 --   source_ids, decided_by, decided_at.

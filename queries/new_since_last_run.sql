@@ -5,6 +5,7 @@
 -- first_seen_at is later are new. With no earlier completed run, every record is new.
 -- Parameters (optional): since — a timestamp that replaces that cut-off;
 --   protocol — one protocol name: only its decisions are shown.
+--   In the DuckDB CLI: SET VARIABLE since = '2026-01-01'; SET VARIABLE protocol = 'sfi-crime';
 -- Columns: since (the cut-off used, NULL = everything), record_id, source, source_id,
 --   first_seen_at, work_id, title, year, doi, protocol, decision (current; NULL = not screened
 --   yet), reasons, decided_by.

@@ -4,6 +4,7 @@
 -- Parameters (optional): protocol — one protocol name: only records its searches found, plus
 --   imported records (searches with no protocol), which count for every protocol. Without it:
 --   every record in the database.
+--   In the DuckDB CLI: SET VARIABLE protocol = 'sfi-crime';
 -- Columns: protocol (the parameter, NULL = all records), measure (found | both | only),
 --   source_a, source_b (the second source of a pair; NULL unless measure = both), works.
 -- Measures: found = works source_a found; both = works found by source_a and by source_b

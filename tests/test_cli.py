@@ -61,7 +61,7 @@ def test_query_unknown_and_params(tmp_path: Path, capsys: pytest.CaptureFixture[
     _fails(["query", "no-such-query", "--db", str(db)], capsys, "unknown query 'no-such-query'")
     _fails(["query", "prisma", "--param", "novalue", "--db", str(db)], capsys, "--param needs K=V")
     assert main(["query", "prisma", "--format", "csv", "--db", str(db)]) == 0
-    assert capsys.readouterr().out.startswith("protocol,stage,measure,detail,n")
+    assert capsys.readouterr().out.startswith("protocol,via,stage,measure,detail,n")
 
 
 def test_query_on_missing_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,19 +1,25 @@
 """Completeness: every ``queries/*.sql`` documents itself and runs against a seeded database.
 
-Each query's header comment names the question, its parameters (``getvariable``) and its
-columns; the columns it returns must be exactly the ones the header lists, in order.
+Each query's header comment names the question, its parameters and its columns. The
+parameters it documents are exactly the ones it reads (``getvariable``), each shown with the
+DuckDB CLI's ``SET VARIABLE``; the columns it returns are exactly the ones the header lists.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from reporting.reporting_seed import seed
-from review.queries import available_queries, queries_dir, query_text, run_query
+from review.queries import available_queries, parameters, queries_dir, query_text, run_query
 from review.store import open_store
 
 REQUIRED = {"prisma", "included", "decisions", "duplicates", "exclusion_reasons",
@@ -55,8 +61,13 @@ def documented_columns(sql: str) -> list[str]:
     return [match.group(1) for match in names if match]
 
 
-def parameters(sql: str) -> set[str]:
-    return set(re.findall(r"getvariable\('(\w+)'\)", sql))
+def documented_parameters(sql: str) -> list[str]:
+    """Names in the header's ``-- Parameters`` block: each ``name — meaning`` (``none``: [])."""
+    lines = header(sql).splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Parameters"))
+    block = [lines[first], *itertools.takewhile(lambda x: not re.match(r"^[A-Z]\w*:", x),
+                                                 lines[first + 1 :])]  # fmt: skip
+    return sorted(set(re.findall(r"(\w+) — ", " ".join(block))))
 
 
 def test_required_queries_exist() -> None:
@@ -69,8 +80,17 @@ def test_query_header_documents_question_parameters_columns(name: str) -> None:
     text = header(sql)
     assert text, f"{name}.sql has no header comment"
     assert "\n-- Columns:" in sql, f"{name}.sql has no '-- Columns:' line"
+    assert "\n-- Parameters" in sql, f"{name}.sql has no '-- Parameters' line ('none' if none)"
+
+
+@pytest.mark.parametrize("name", available_queries())
+def test_query_documents_exactly_the_parameters_it_reads(name: str) -> None:
+    sql = query_text(name)
+    assert documented_parameters(sql) == parameters(sql)
     for param in parameters(sql):
-        assert param in text, f"{name}.sql reads getvariable('{param}') but does not document it"
+        assert re.search(rf"SET VARIABLE {param} = '[^']*';", header(sql)), (
+            f"{name}.sql does not show how to set '{param}' in the DuckDB CLI"
+        )
 
 
 @pytest.mark.parametrize("name", available_queries())
@@ -81,6 +101,31 @@ def test_query_runs_and_returns_documented_columns(name: str, with_params: bool,
     with open_store(db, read_only=True) as con:
         columns, _rows = run_query(con, name, variables)
     assert columns == documented_columns(sql)
+
+
+@pytest.mark.parametrize("name", [n for n in available_queries() if parameters(query_text(n))])
+def test_the_documented_duckdb_cli_lines_filter_the_query(name: str, db: Path) -> None:
+    """The header's ``SET VARIABLE`` lines, then ``.read``, in the DuckDB CLI from PyPI."""
+    cli = shutil.which("duckdb", path=os.path.dirname(sys.executable)) or shutil.which("duckdb")
+    if cli is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("duckdb-cli is a dev dependency and must be installed in CI")
+        pytest.skip("duckdb-cli not installed (pip install duckdb-cli)")
+    sets = re.findall(r"SET VARIABLE \w+ = '[^']*';", header(query_text(name)))
+    path = queries_dir() / f"{name}.sql"
+    argv = [cli, "-readonly", "-json", str(db), *(x for s in sets for x in ("-c", s)),
+            "-c", f".read {path}"]  # fmt: skip
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+    assert not out.stderr
+    found = json.loads(out.stdout) if out.stdout.strip() else []
+    assert found, f"{name}: no rows through the DuckDB CLI"
+    if "protocol" in parameters(query_text(name)):  # filtered as documented
+        assert {row["protocol"] for row in found} <= {"sfi-crime", None}
+
+
+def test_every_parameter_has_a_test_value() -> None:
+    read = {p for name in available_queries() for p in parameters(query_text(name))}
+    assert read <= set(PARAMS)
 
 
 def test_queries_dir_is_the_project_folder() -> None:

@@ -257,16 +257,23 @@ def import_search_id(result: ImportResult) -> str:
     return f"import-{digest.hexdigest()[:16]}"
 
 
-def store_import(con: duckdb.DuckDBPyConnection, result: ImportResult) -> store.UpsertResult:
+def store_import(
+    con: duckdb.DuckDBPyConnection, result: ImportResult,
+    protocols: Sequence[str | None] = (None,), method: str = "database",
+) -> store.UpsertResult:  # fmt: skip
     """Store one imported file's records and record the import as a completed search
-    (PRISMA-S), inside the caller's transaction; importing the same file again changes nothing.
+    (PRISMA-S), one ``searches`` row per protocol it was searched for (None: every protocol),
+    inside the caller's transaction; importing the same file again changes nothing.
     """
-    search_id = import_search_id(result)
-    found = store.add_found(con, search_id, result.records)
-    filters = {"format": result.format, "skipped": len(result.skipped)}
-    con.execute(
-        store.sql_text("insert_import_search"),
-        [search_id, result.source, f"import {Path(result.path).name}", json.dumps(filters),
-         len(result.records) + len(result.skipped), len(result.records)],
-    )  # fmt: skip
+    base = import_search_id(result)
+    search_ids = [f"{base}-{p}" if p else base for p in protocols]
+    found = store.add_found(con, search_ids[0], result.records)
+    filters = json.dumps({"format": result.format, "skipped": len(result.skipped)})
+    for search_id, protocol in zip(search_ids, protocols, strict=True):
+        con.execute(
+            store.sql_text("insert_import_search"),
+            [search_id, protocol, method, result.source, f"import {Path(result.path).name}",
+             filters, len(result.records) + len(result.skipped), len(result.records)],
+        )  # fmt: skip
+        store.add_hits(con, search_id, [record.record_id for record in result.records])
     return found

@@ -129,3 +129,65 @@ def seed(folder: Path) -> Path:
     _api_search(db)
     _screen(db)
     return db
+
+
+# ---------------------------------------------------------------------------------------------
+# The flow seed (constructed records in tests/fixtures/prisma/): every box of the PRISMA 2020
+# template gets a count.
+# On top of ``seed``: a school-scoped import that must stay out of sfi-crime's diagram; a
+# crime-scoped database export with a full text not retrieved, a companion report, a
+# foreign-language record (prescreen), a reviewer's title/abstract exclusion and include (its
+# full text not yet assessed); a retracted
+# API record; a citation-searching import (other methods) with one duplicate of a database
+# record; and one record imported after screening (awaiting screening).
+
+FLOW_FILES = Path(__file__).resolve().parents[1] / "fixtures" / "prisma"
+
+
+def import_file(db: Path, path: Path, *extra: str) -> None:
+    """``review import`` one file (through the CLI's argument parser)."""
+    from review.cli import main
+
+    assert main(["import", str(path), "--db", str(db), *extra]) == 0
+
+
+def _retracted_search(db: Path) -> None:
+    now = datetime.now(UTC)
+    record_ = Record(source="openalex", source_id="W900", title=HOTSPOTS[0] + " (retracted)",
+                     abstract=HOTSPOTS[1], year=2019, flags=["retracted"], search_id="s-oa-2",
+                     doi="10.1000/retracted.2019")  # fmt: skip
+    with open_store(db) as con:
+        con.execute(
+            "INSERT INTO searches (search_id, protocol, source, query_label, query_text, "
+            "started_at, finished_at, status, reported_total, fetched, pages) VALUES "
+            "('s-oa-2', 'sfi-crime', 'openalex', 'retracted', 'policing', ?, ?, 'completed', "
+            "1, 1, 1)",
+            [now, now],
+        )
+        upsert_records(con, [record_])
+        add_hits(con, "s-oa-2", [record_.record_id])
+
+
+def seed_flow(folder: Path) -> Path:
+    """``seed``, then the flow additions; return the database path."""
+    db = seed(folder)
+    import_file(db, FLOW_FILES / "school.ris", "--protocol", "sfi-school")
+    import_file(db, FLOW_FILES / "psycinfo.ris", "--protocol", "sfi-crime")
+    import_file(db, FLOW_FILES / "citations.csv", "--protocol", "sfi-crime",
+                "--method", "citation-searching", "--source", "citations")  # fmt: skip
+    _retracted_search(db)
+    with open_store(db) as con:
+        dedupe.run(con)
+        runner.run(con, load_protocols())
+        record(con, [
+            HumanDecision("P1", "sfi-crime", "exclude", "FT-E-NO-FULLTEXT", "anna", "full_text"),
+            HumanDecision("P2", "sfi-crime", "include", "FT-I-COMPANION", "anna", "full_text"),
+            HumanDecision("P4", "sfi-crime", "exclude", "E-HUMAN", "anna"),
+            HumanDecision("P5", "sfi-crime", "include", "I-HUMAN", "anna"),
+            HumanDecision("X2", "sfi-crime", "include", "FT-I-ELIGIBLE", "anna", "full_text"),
+            HumanDecision("X3", "sfi-crime", "exclude", "FT-E-OUTCOME", "anna", "full_text"),
+        ])  # fmt: skip
+    import_file(db, FLOW_FILES / "late.ris", "--protocol", "sfi-crime")
+    with open_store(db) as con:
+        dedupe.run(con)
+    return db

@@ -1,7 +1,7 @@
-"""``review prisma``: the PRISMA 2020 flow diagram of a protocol, as SVG (or PNG).
+"""``review prisma``: the PRISMA 2020 flow diagram of a protocol, as SVG or PNG.
 
-PNG is written only where the optional ``cairosvg`` package (and system cairo) is installed;
-otherwise the command stops with exit 2 and asks for an ``.svg`` file.
+The numbers are ``review query prisma --param protocol=P``, row for row. PNG is rendered by
+resvg (a dependency) with an installed font; with no usable font it stops with exit 2.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 from review import store
 from review.reporting import data, prisma
-from review.reporting.files import check_out, write_text
+from review.reporting.files import check_out
 
 NAME = "prisma"
-HELP = "draw the PRISMA 2020 flow diagram of a protocol (.svg; .png with cairosvg)"
+HELP = "draw the PRISMA 2020 flow diagram of a protocol (.svg or .png)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,11 +30,8 @@ def run(args: argparse.Namespace) -> int:
     with store.open_store(args.db, read_only=True) as con:
         data.check_protocol(con, args.protocol)
         counts = data.prisma(con, args.protocol)
-    if out.suffix.lower() == ".svg":
-        write_text(out, prisma.to_svg(counts) + "\n")
-    else:
-        prisma.write(counts, out)
-    print(f"review prisma: {args.protocol}: {counts.identified} records identified, "
-          f"{counts.count('full_text', 'include')} included at full text -> {out}",
-          file=sys.stderr)  # fmt: skip
+    prisma.write(counts, out)
+    print(f"review prisma: {args.protocol}: {counts.total('records identified')} records "
+          f"identified, {counts.n('studies included in review', None)} studies included in "
+          f"review -> {out}", file=sys.stderr)  # fmt: skip
     return 0

@@ -1,4 +1,8 @@
-"""``review query NAME|FILE.sql``: run a researcher query on the database, read-only."""
+"""``review query NAME|FILE.sql``: run a researcher query on the database, read-only.
+
+``--param name=value`` sets a parameter the query reads (``getvariable('name')``, listed in
+its header); a name the query does not read is refused with the names it does.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", help=f"query name ({', '.join(available_queries())}) or FILE.sql")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument(
-        "--param", action="append", default=[], metavar="K=V", help="query variable"
-    )
+        "--param", action="append", default=[], metavar="K=V",
+        help="a parameter the query reads (see its header), e.g. protocol=sfi-crime",
+    )  # fmt: skip
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

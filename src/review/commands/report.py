@@ -37,5 +37,6 @@ def run(args: argparse.Namespace) -> int:
         searches = data.searches(con, args.protocol)
     write_text(out, html.render(counts, works, searches))
     print(f"review report: {args.protocol}: {len(works)} works, "
-          f"{counts.count('overall', 'include')} included -> {out}", file=sys.stderr)  # fmt: skip
+          f"{counts.n('studies included in review', None)} studies included in review "
+          f"-> {out}", file=sys.stderr)  # fmt: skip
     return 0

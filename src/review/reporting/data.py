@@ -9,7 +9,7 @@ import duckdb
 
 from review.errors import UsageError
 from review.protocol import available_protocols
-from review.queries import query_text
+from review.queries import run_query
 from review.screening.codes import DECISIONS
 from review.store import dict_rows as _rows
 from review.store import sql_text
@@ -43,50 +43,59 @@ def searches(con: duckdb.DuckDBPyConnection, protocol: str) -> list[dict[str, An
     return _rows(con.execute(sql_text("report_searches"), {"protocol": protocol}))
 
 
+DATABASES, OTHER = "databases and registers", "other methods"
+# How a search identified its records (searches.method; `review import --method`), as the
+# PRISMA 2020 template names them; the first two make the left column, the rest "other methods".
+METHODS = {
+    "database": "Databases", "register": "Registers", "citation-searching": "Citation searching",
+    "website": "Websites", "organisation": "Organisations", "other": "Other methods",
+}  # fmt: skip
+
+
 @dataclass
 class Prisma:
-    """PRISMA 2020 counts of one protocol, from ``queries/prisma.sql``."""
+    """PRISMA 2020 counts of one protocol: the rows of ``queries/prisma.sql``, indexed.
+
+    ``via`` is a column of the diagram (``DATABASES`` or ``OTHER``; None for the included box),
+    ``measure`` a box and ``detail`` a line in it (None for the box's own n).
+    """
 
     protocol: str
-    by_source: dict[str, int] = field(default_factory=dict)
-    identified: int = 0
-    duplicates: int = 0
-    to_screen: int = 0
-    not_screened: int = 0
-    stages: dict[str, dict[str, int]] = field(default_factory=dict)
-    reasons: dict[str, dict[str, int]] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def count(self, stage: str, measure: str) -> int:
-        """The count of one measure at one stage (0 when absent)."""
-        return self.stages.get(stage, {}).get(measure, 0)
+    def __post_init__(self) -> None:
+        self._n = {(r["via"], r["measure"], r["detail"]): int(r["n"]) for r in self.rows}
+
+    @property
+    def vias(self) -> list[str]:
+        """The diagram's columns that identified records, databases first."""
+        return [via for via in (DATABASES, OTHER) if (via, "records identified", None) in self._n]
+
+    def n(self, measure: str, via: str | None = DATABASES, detail: str | None = None) -> int:
+        """One count (0 when the query has no such row)."""
+        return self._n.get((via, measure, detail), 0)
+
+    def total(self, measure: str) -> int:
+        """A box summed over both columns (the included box has a single column)."""
+        if measure in INCLUDED:
+            return self.n(measure, None)
+        return sum(self.n(measure, via) for via in (DATABASES, OTHER))
+
+    def lines(self, measure: str, via: str | None = DATABASES) -> dict[str, int]:
+        """The detail lines of one box, as the query orders them."""
+        return {
+            r["detail"]: int(r["n"])
+            for r in self.rows
+            if r["via"] == via and r["measure"] == measure and r["detail"] is not None
+        }
+
+
+INCLUDED = ("studies included in review", "reports of included studies")
+# The full-text reason codes queries/prisma.sql gives a box of their own.
+COMPANION, NOT_RETRIEVED = "FT-I-COMPANION", "FT-E-NO-FULLTEXT"
 
 
 def prisma(con: duckdb.DuckDBPyConnection, protocol: str) -> Prisma:
-    """Run ``queries/prisma.sql`` for one protocol and gather its long rows into ``Prisma``."""
-    con.execute("SET VARIABLE protocol = ?", [protocol])
-    try:
-        rows = _rows(con.execute(query_text("prisma")))
-    finally:
-        con.execute("RESET VARIABLE protocol")
-    counts = Prisma(protocol)
-    for row in rows:
-        _add(counts, row["stage"], row["measure"], row["detail"], int(row["n"]))
-    return counts
-
-
-def _add(counts: Prisma, stage: str, measure: str, detail: str | None, n: int) -> None:
-    if measure == "records identified":
-        if detail == "all sources":
-            counts.identified = n
-        elif detail is not None:
-            counts.by_source[detail] = n
-    elif measure == "duplicates removed":
-        counts.duplicates = n
-    elif measure == "works to screen":
-        counts.to_screen = n
-    elif measure == "not screened":
-        counts.not_screened = n
-    elif measure == "excluded by reason":
-        counts.reasons.setdefault(stage, {})[detail or "?"] = n
-    else:
-        counts.stages.setdefault(stage, {})[measure] = n
+    """Run ``queries/prisma.sql`` for one protocol."""
+    columns, found = run_query(con, "prisma", {"protocol": protocol})
+    return Prisma(protocol, [dict(zip(columns, row, strict=True)) for row in found])

@@ -1,5 +1,8 @@
 """The one-page offline HTML report of a protocol: counts, flow diagram, studies, searches.
 
+Counts and words are the diagram's (``queries/prisma.sql``, ``prisma_boxes.LABELS``): an
+include on title and abstract is a report sought for retrieval, not an included study.
+
 Everything is inline (CSS and the SVG diagram), so the file opens anywhere without a network;
 the only URLs are DOI links the reader may follow.
 """
@@ -13,10 +16,12 @@ from html import escape
 from typing import Any
 
 from review.reporting import prisma
-from review.reporting.data import Prisma
+from review.reporting.data import COMPANION, INCLUDED, Prisma
+from review.reporting.prisma_boxes import LABELS
 from review.screening.codes import describe
 
 MAX_UNCERTAIN = 50
+FULL = "full_text"
 CSS = """
 body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#111;
 line-height:1.4;padding:0 1em}h1{font-size:1.6em}h2{border-bottom:2px solid #1a4f8b;
@@ -51,40 +56,56 @@ def _doi(doi: str | None) -> str:
     return f'<td><a href="https://doi.org/{escape(doi, quote=True)}">{escape(doi)}</a></td>'
 
 
+def _flow_rows(c: Prisma) -> list[tuple[str, str, str | None]]:
+    """(label, measure, detail) of the counts table, in the diagram's order and words."""
+    rows: list[tuple[str, str, str | None]] = []
+    for measure, label in LABELS.items():
+        if measure in INCLUDED:
+            continue
+        rows.append((label[:1].upper() + label[1:], measure, None))
+        if measure == "records excluded":
+            rows += [("  by automation tools", measure, "by automation tools"),
+                     ("  by humans", measure, "by humans")]  # fmt: skip
+        if measure in ("awaiting a reviewer", "awaiting a decision"):
+            rows.append(("  reviewers disagree", measure, "reviewers disagree"))
+    return rows
+
+
 def counts_section(c: Prisma) -> str:
-    """The headline numbers."""
-    rows = [
-        ("Records identified", c.identified), ("Duplicates removed", c.duplicates),
-        ("Works to screen", c.to_screen), ("Not screened yet", c.not_screened),
-        ("Included (current decision)", c.count("overall", "include")),
-        ("Included at full text", c.count("full_text", "include")),
-        ("Uncertain (a reviewer decides)", c.count("overall", "uncertain")),
-        ("Reviewers disagree", c.count("title_abstract", "conflicts")
-            + c.count("full_text", "conflicts")),
-        ("Excluded", c.count("overall", "exclude")),
-    ]  # fmt: skip
-    return "<h2>Counts</h2>" + table(["", "n"], ([_cell(k), _cell(n, "n")] for k, n in rows))
+    """The diagram's numbers as a table: one column per column of the diagram."""
+    vias = c.vias
+    body = [
+        [_cell(label), *(_cell(c.n(measure, via, detail), "n") for via in vias)]
+        + ([_cell(sum(c.n(measure, via, detail) for via in vias), "n")] if len(vias) > 1 else [])
+        for label, measure, detail in _flow_rows(c)
+    ]
+    blank = [_cell("")] * (len(vias) - 1 + (len(vias) > 1))
+    body += [[_cell(LABELS[m]), *blank, _cell(c.n(m, None), "n")] for m in INCLUDED]
+    headers = ["", *(via.capitalize() for via in vias)] + (["Total"] if len(vias) > 1 else [])
+    return "<h2>Counts (PRISMA 2020)</h2>" + table(headers, body)
 
 
-def included_section(works: Sequence[dict[str, Any]]) -> str:
-    """Included studies: bibliographic data, decision reasons and matched terms."""
+def included_section(works: Sequence[dict[str, Any]], c: Prisma) -> str:
+    """Studies included in review: their reports, with reasons and matched terms."""
     rows = [
         [
             _cell(w.get("title")), _cell(_authors(w.get("authors"))), _cell(w.get("year")),
-            _cell(w.get("venue")), _doi(w.get("doi")), _cell(w.get("stage")),
+            _cell(w.get("venue")), _doi(w.get("doi")),
+            _cell("companion" if (w.get("reasons") or [""])[0] == COMPANION else "study"),
             _cell(", ".join(w.get("reasons") or []), "codes"),
             _cell("; ".join(w.get("matched_terms") or []), "terms"),
         ]
         for w in works
     ]  # fmt: skip
-    headers = ["Title", "Authors", "Year", "Venue", "DOI", "Stage", "Reasons", "Matched terms"]
-    return f"<h2>Included studies ({len(works)})</h2>" + (
-        table(headers, rows) if rows else "<p>None yet.</p>"
-    )
+    headers = ["Title", "Authors", "Year", "Venue", "DOI", "Report", "Reasons", "Matched terms"]
+    studies, reports = (c.n(m, None) for m in INCLUDED)
+    heading = f"<h2>{LABELS[INCLUDED[0]]} ({studies})</h2>"
+    meta = f"<p class='meta'>{LABELS[INCLUDED[1]]}: {reports}.</p>"
+    return heading + meta + (table(headers, rows) if rows else "<p>None yet.</p>")
 
 
-def uncertain_section(works: Sequence[dict[str, Any]]) -> str:
-    """The reviewers' queue: counts per reason, then the first works waiting."""
+def queue_section(heading: str, works: Sequence[dict[str, Any]]) -> str:
+    """Works waiting for someone: counts per reason, then the first works waiting."""
     by_reason = Counter((w.get("reasons") or ["?"])[0] for w in works)
     summary = table(
         ["Reason", "Meaning", "Works"],
@@ -99,18 +120,23 @@ def uncertain_section(works: Sequence[dict[str, Any]]) -> str:
     more = len(works) - MAX_UNCERTAIN
     listing = table(["Title", "Year", "Stage", "Reasons", "Work"], rows)
     tail = f"<p class='meta'>… and {more} more (review query decisions).</p>" if more > 0 else ""
-    heading = f"<h2>Uncertain: waiting for a reviewer ({len(works)})</h2>"
-    return heading + (summary + listing + tail if works else "<p>Queue empty.</p>")
+    return f"<h2>{heading} ({len(works)})</h2>" + (
+        summary + listing + tail if works else "<p>Nobody waiting.</p>"
+    )
 
 
 def reasons_section(c: Prisma) -> str:
-    """Exclusions per stage and first reason code (sums to the excluded counts)."""
+    """Exclusions per stage and first reason code, as in the diagram (sum to its boxes)."""
+    stages = (("title/abstract", "records excluded by reason"), ("full text", "reports excluded"))
     rows = [
-        [_cell(stage), _cell(code, "codes"), _cell(describe(code)), _cell(n, "n")]
-        for stage in ("title_abstract", "full_text")
-        for code, n in sorted(c.reasons.get(stage, {}).items(), key=lambda i: (-i[1], i[0]))
-    ]
-    body = table(["Stage", "Reason", "Meaning", "Works"], rows) if rows else "<p>None.</p>"
+        [_cell(stage), *([_cell(via)] if len(c.vias) > 1 else []), _cell(code, "codes"),
+         _cell(describe(code)), _cell(n, "n")]
+        for stage, measure in stages
+        for via in c.vias
+        for code, n in sorted(c.lines(measure, via).items(), key=lambda i: (-i[1], i[0]))
+    ]  # fmt: skip
+    headers = ["Stage", *(["Column"] if len(c.vias) > 1 else []), "Reason", "Meaning", "Works"]
+    body = table(headers, rows) if rows else "<p>None.</p>"
     return "<h2>Exclusion reasons</h2>" + body
 
 
@@ -118,7 +144,9 @@ def searches_section(searches: Sequence[dict[str, Any]]) -> str:
     """Every search and import behind the records (PRISMA-S): exact query, date, counts."""
     rows = [
         [
-            _cell(s.get("source")), _cell(s.get("query_label")),
+            _cell(s.get("source")), _cell(s.get("method")),
+            _cell("every protocol" if s.get("unscoped") else "this protocol"),
+            _cell(s.get("query_label")),
             f"<td><code>{escape(s.get('query_text') or '')}</code></td>",
             _cell(f"{s['started_at']:%Y-%m-%d %H:%M}" if s.get("started_at") else ""),
             _cell(s.get("since")), _cell(s.get("status")), _cell(s.get("reported_total"), "n"),
@@ -126,8 +154,8 @@ def searches_section(searches: Sequence[dict[str, Any]]) -> str:
         ]
         for s in searches
     ]  # fmt: skip
-    headers = ["Source", "Label", "Exact query", "Run (UTC)", "Since", "Status", "Reported",
-               "Fetched", "Error"]  # fmt: skip
+    headers = ["Source", "Method", "Counts for", "Label", "Exact query", "Run (UTC)", "Since",
+               "Status", "Reported", "Fetched", "Error"]  # fmt: skip
     return f"<h2>Searches ({len(searches)})</h2>" + table(headers, rows)
 
 
@@ -140,7 +168,9 @@ def render(
     """The whole report as one HTML document."""
     heading = escape(title or f"Evidence review: {counts.protocol}")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    included = [w for w in works if w.get("decision") == "include"]
+    # The same split as queries/prisma.sql: an include counts once it is made at full text.
+    included = [w for w in works if w.get("decision") == "include" and w.get("stage") == FULL]
+    retrieval = [w for w in works if w.get("decision") == "include" and w.get("stage") != FULL]
     uncertain = [w for w in works if w.get("decision") == "uncertain"]
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -150,7 +180,11 @@ def render(
         "by review</p>",
         counts_section(counts),
         "<h2>PRISMA 2020 flow</h2><div class='figure'>", prisma.to_svg(counts), "</div>",
-        included_section(included), uncertain_section(uncertain), reasons_section(counts),
+        included_section(included, counts),
+        queue_section("Awaiting a reviewer (title/abstract or full text)", uncertain),
+        queue_section("Awaiting retrieval: included on title/abstract, no full-text decision",
+                      retrieval),
+        reasons_section(counts),
         searches_section(searches), "</body></html>",
     ]  # fmt: skip
     return "\n".join(parts) + "\n"

@@ -124,7 +124,7 @@ def markdown(summary: dict[str, Any]) -> str:
             ),
             "## PRISMA counts",
             markdown_table(
-                summary.get("prisma", []), ["protocol", "stage", "measure", "detail", "n"]
+                summary.get("prisma", []), ["protocol", "via", "stage", "measure", "detail", "n"]
             ),
         ]
     return "\n\n".join(parts + _new_and_exports(summary))

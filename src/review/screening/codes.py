@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "T-MOBILITY": "tag: housing-mobility study (SFI scope uncertain)",
     "T-LANG-DETECTED": "tag: language detected from the text",
     "FT-I-ELIGIBLE": "full text: meets every criterion",
+    "FT-I-COMPANION": "full text: another report of an included study (a report, not a study)",
     "FT-E-NO-COMPARISON": "full text: no control or comparison group",
     "FT-E-NO-EFFECT-ESTIMATE": "full text: no effect estimate reported",
     "FT-E-POPULATION": "full text: population or setting out of scope",
