@@ -24,9 +24,9 @@ from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 
-from review import locks, runs, settings
+from review import locks, progress, runs, settings
 from review.errors import DatabaseLocked
-from review.search import SearchOutcome
+from review.progress import SearchStatus
 
 WRITER_LIMIT = "review-db-writer"
 PROGRESS_EVERY_SECONDS = 2.0
@@ -93,7 +93,8 @@ def db_step() -> dict[str, Any]:
 
 
 class SearchProgress:
-    """A progress artifact for one protocol × source search, updated at most every 2 s."""
+    """A protocol × source search's progress: an artifact (updated at most every 2 s) and
+    whatever displays the process shows (``review.progress``, e.g. the terminal)."""
 
     def __init__(self, protocol: str, source: str, max_records: int | None) -> None:
         self.max_records = max_records
@@ -105,20 +106,13 @@ class SearchProgress:
             ),
         )
 
-    def __call__(self, index: int, count: int, outcome: SearchOutcome) -> None:
-        """``search.search_source``'s progress hook: query ``index`` of ``count`` advanced."""
+    def __call__(self, status: SearchStatus) -> None:
+        """``search.search_source``'s progress hook."""
+        progress.search(status)
         now = time.monotonic()
-        if now - self.last < PROGRESS_EVERY_SECONDS:
+        if status.status == "running" and now - self.last < PROGRESS_EVERY_SECONDS:
             return
         self.last = now
-        update_progress_artifact(self.artifact_id, self.percent(index, count, outcome))
-
-    def percent(self, index: int, count: int, outcome: SearchOutcome) -> float:
-        """Share of the queries done, counting the current one by records fetched."""
-        target = min((t for t in (outcome.reported_total, self.max_records) if t), default=0)
-        part = min(1.0, outcome.fetched / target) if target else 0.0
-        return round(100.0 * (index + part) / max(count, 1), 1)
-
-    def done(self) -> None:
-        """Mark the search finished."""
-        update_progress_artifact(self.artifact_id, 100.0)
+        update_progress_artifact(
+            self.artifact_id, round(100.0 * status.fraction(self.max_records), 1)
+        )

@@ -50,7 +50,7 @@ def search_flow(params: SearchParameters | None = None) -> dict[str, Any]:
         return dry_run(protocols, sources)
 
     def body(run_id: str) -> dict[str, Any]:
-        outcomes = search_all(db, protocols, sources, run_id, params.max_records, params.since)
+        outcomes = search_all(db, protocols, sources, run_id, params)
         rows = search.search_summary(outcomes)
         create_table_artifact(key="searches", table=rows or [{}], description="Queries")
         failed = any(o.status == "failed" for o in outcomes)

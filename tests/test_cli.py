@@ -89,3 +89,46 @@ def test_dry_run_prints_queries_without_a_database(
     args = build_parser().parse_args(["run", "--dry-run", "--protocol", "sfi-crime"])
     params = run_command.parameters(args)
     assert params.dry_run and params.protocol_names() == ["sfi-crime"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["dedupe"], ["screen", "--protocol", "sfi-crime"], ["decide", "--conflicts"],
+     ["export", "--protocol", "sfi-crime", "--out", "x.csv"]],
+)  # fmt: skip
+def test_a_mistyped_db_is_an_error_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    missing = tmp_path / "evidnce.duckdb"
+    if command[0] == "export":
+        command = [*command[:-1], str(tmp_path / "x.csv")]
+    _fails([*command, "--db", str(missing)], capsys, "no database here")
+    assert not missing.exists() and not list(tmp_path.iterdir())
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``review query ... | head -1``: the reader stops early; no BrokenPipeError."""
+    import subprocess
+    import sys
+
+    db, many = tmp_path / "e.duckdb", tmp_path / "many.sql"
+    store.connect(db).close()
+    many.write_text("SELECT range AS n FROM range(200000)\n")  # far more than a pipe holds
+    review = str(Path(sys.executable).parent / "review")
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    writer = subprocess.run(
+        [review, "query", str(many), "--format", "csv", "--db", str(db)],
+        stdout=reader.stdin, stderr=subprocess.PIPE, text=True, timeout=120,
+    )  # fmt: skip
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait(10)
+    assert writer.returncode == 0, writer.stderr
+    assert "BrokenPipe" not in writer.stderr and "Exception ignored" not in writer.stderr
+
+
+def test_run_help_lists_the_protocols(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "sfi-crime, sfi-labour, sfi-school, sfi-wellbeing" in out

@@ -126,7 +126,8 @@ def test_every_write_waits_review_db_wait_then_names_the_problem(
     try:
         assert holder.stdout and holder.stdout.readline().strip() == "ready"
         started = time.monotonic()
-        with pytest.raises(DatabaseLocked, match="query the published snapshot"):
+        locked = r"query the researchers. snapshot with --db .*e-snapshot\.duckdb"
+        with pytest.raises(DatabaseLocked, match=locked):
             runs.start_run(db, "run", {})
         assert time.monotonic() - started < 10  # not the 60 s runs.py once hard-coded
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 import pytest
@@ -135,3 +136,29 @@ def test_unresolvable_host_gives_up_after_two_tries() -> None:
     with pytest.raises(SourceUnavailable, match=r"after 2 attempts \(\[Errno -?\d+\]"):
         make_session(_config(sleeps, max_retries=8)).get("http://no-such-host.invalid/works")
     assert len([s for s in sleeps if s > 0.001]) <= 1  # one backoff, not eight
+
+
+def test_refused_connection_gives_up_after_two_tries() -> None:
+    """Nothing listens on the port: known in seconds, not after the full backoff."""
+    with socket.socket() as probe:  # a free port, closed again: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps: list[float] = []
+    with pytest.raises(SourceUnavailable, match=r"after 2 attempts \(\[Errno 111\] Connection"):
+        make_session(_config(sleeps, max_retries=8)).get(f"http://127.0.0.1:{port}/works")
+    assert len([s for s in sleeps if s > 0.001]) <= 1
+
+
+def test_a_stop_request_ends_a_wait_at_once() -> None:
+    from review import interrupt
+    from review.errors import Interrupted
+
+    interrupt.request()
+    try:
+        started = time.monotonic()
+        with pytest.raises(Interrupted):
+            interrupt.sleep(30)
+        assert time.monotonic() - started < 1
+    finally:
+        interrupt.reset()
+    interrupt.sleep(0.01)  # no request: an ordinary sleep

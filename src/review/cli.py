@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from types import ModuleType
 
@@ -26,6 +27,14 @@ COMMANDS = (
 
 def _load(module_name: str) -> ModuleType:
     return importlib.import_module(f"review.commands.{module_name}")
+
+
+def _console_filter(record: logging.LogRecord) -> bool:
+    """The terminal shows the library's messages and other libraries' warnings; Prefect's
+    lines are left to Prefect's own console handler (quiet during ``review run``)."""
+    if record.name == "review" or record.name.startswith("review."):
+        return True
+    return record.levelno >= logging.WARNING and not record.name.startswith("prefect")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     apply_prefect_defaults()
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_console_filter)
     logging.getLogger("review").setLevel(logging.INFO)
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(only=_chosen(argv)).parse_args(argv)
@@ -72,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"review {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `review query ... | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"review {args.command}: interrupted; stored work is kept", file=sys.stderr)
         return 130

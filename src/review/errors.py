@@ -43,6 +43,12 @@ class SchemaTooNew(StoreError):
     """The database was written by a newer version of review."""
 
 
+class Interrupted(ReviewError):
+    """The user (or the scheduler) asked the run to stop; stored work is kept and resumes."""
+
+    exit_code = 130
+
+
 class SourceError(ReviewError):
     """A scholarly API could not deliver what was asked."""
 

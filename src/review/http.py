@@ -21,13 +21,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from review import __version__, settings
+from review import __version__, interrupt, settings
 from review.errors import BadResponse, QuotaExhausted, RateLimited, SourceUnavailable
 from review.settings import mailto
 
-_DNS_FAILURE = re.compile(
+# A host that does not resolve, refuses the connection or has no route will not answer in the
+# next seconds either: such failures are retried once, not with the full backoff.
+_HOPELESS = re.compile(
     r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
-    r"getaddrinfo failed|No address associated with hostname"
+    r"getaddrinfo failed|No address associated with hostname|Connection refused|"
+    r"Network is unreachable|No route to host"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token_secret", "x-api-key"})
@@ -89,7 +92,8 @@ class HttpConfig:
     headers: dict[str, str] = field(default_factory=dict)
     # Decides whether a 429 means "quota used up for today" (stop) rather than "slow down".
     quota_exhausted: Callable[[requests.Response], bool] | None = None
-    sleep: Callable[[float], None] = time.sleep
+    # Waits (rate limit, backoff) end at once when the run is asked to stop.
+    sleep: Callable[[float], None] = interrupt.sleep
 
 
 def retry_after_seconds(response: requests.Response) -> float | None:
@@ -176,10 +180,9 @@ class PoliteSession(requests.Session):
                     source=source,
                     url=shown,
                 )
-        # A host name that does not resolve will not resolve in the next seconds either: two
-        # tries, then let the caller (the flow's task retry, minutes later) try again.
-        dns_failed = response is None and _DNS_FAILURE.search(str(error)) is not None
-        if attempt <= (min(1, self.config.max_retries) if dns_failed else self.config.max_retries):
+        # Two tries, then let the caller (the flow's task retry, if any) try again later.
+        hopeless = response is None and _HOPELESS.search(str(error)) is not None
+        if attempt <= (min(1, self.config.max_retries) if hopeless else self.config.max_retries):
             return
         if response is None:
             raise SourceUnavailable(

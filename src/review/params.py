@@ -17,9 +17,9 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from review import settings
 from review.protocol import SOURCE_NAMES, Protocol, available_protocols, load_protocols
@@ -29,6 +29,7 @@ from review.sources import SOURCES
 ProtocolName = Enum(  # type: ignore[misc]
     "ProtocolName", {name.replace("-", "_"): name for name in available_protocols()}, type=str
 )
+SEARCH_RETRIES = 2  # a scheduled run waits out a short outage
 SourceName = Enum("SourceName", {name: name for name in SOURCE_NAMES}, type=str)  # type: ignore[misc]
 
 
@@ -37,9 +38,26 @@ def _plain(value: object) -> str:
 
 
 class _Group(BaseModel):
-    """A group of fields; the models composed of groups share this configuration."""
+    """A group of fields; the models composed of groups share this configuration.
 
-    model_config = ConfigDict(use_enum_values=True)
+    Unknown keys are refused, naming the key and the parameters the model takes: a typo
+    (``protocol`` for ``protocols``) must not silently start a run of everything.
+    """
+
+    model_config = ConfigDict(use_enum_values=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(cls.model_fields))
+            if unknown:
+                raise ValueError(
+                    f"unknown parameter{'s' if len(unknown) > 1 else ''} "
+                    f"{', '.join(map(repr, unknown))}; the parameters are "
+                    f"{', '.join(cls.model_fields)}"
+                )
+        return data
 
 
 class Database(_Group):
@@ -68,7 +86,7 @@ class Protocols(_Group):
         return load_protocols(self.protocol_names() or None)
 
 
-class Search(_Group):
+class SearchChoice(_Group):
     """What to search: which sources, since when, with an optional trial cap."""
 
     sources: list[SourceName] = Field(
@@ -80,11 +98,18 @@ class Search(_Group):
         "successful run of each protocol x source (a full search the first time)",
     )
     max_records: int | None = Field(
-        default=None, ge=1, le=1_000_000, description="Cap per query, for trial runs"
-    )
+        default=None, ge=1, le=1_000_000,
+        description="Cap per query, for trial runs: a whole number from 1 to 1,000,000",
+    )  # fmt: skip
     dry_run: bool = Field(
         default=False, description="Translate and show the queries; fetch and store nothing"
     )
+    search_retries: int = Field(
+        default=SEARCH_RETRIES, ge=0, le=10,
+        description="Retries of a search whose source cannot be reached, REVIEW_TASK_RETRY_DELAY "
+        "seconds apart (60 by default); a retried search resumes its cursor. 0 to 10; "
+        "`review run` uses 0, so an outage is reported in seconds",
+    )  # fmt: skip
 
     def source_names(self) -> list[str]:
         """The chosen sources (all when none are chosen) that this installation has."""
@@ -123,7 +148,10 @@ class ScreenScaleOut(ScaleOut):
     """Screening batches on Dask."""
 
     batch_size: int = Field(
-        default=WORKS_PER_TASK, ge=100, le=1_000_000, description="Works per screening task on Dask"
+        default=WORKS_PER_TASK,
+        ge=100,
+        le=1_000_000,
+        description="Works per screening task on Dask: 100 to 1,000,000",
     )
 
 
@@ -132,7 +160,7 @@ class DedupeScaleOut(ScaleOut):
 
     pairs_per_task: int | None = Field(
         default=None, ge=1, le=10_000_000,
-        description="Candidate pairs per scoring task on Dask; empty = 50 000",
+        description="Candidate pairs per scoring task on Dask, 1 to 10,000,000; empty = 50,000",
     )  # fmt: skip
 
 
@@ -143,7 +171,7 @@ class StageParameters(Database, Protocols):
     """Which protocols, in which database. Empty lists mean "all"."""
 
 
-class SearchParameters(Database, Search, Protocols):
+class SearchParameters(Database, SearchChoice, Protocols):
     """What to search: protocols × sources, since a date, with an optional cap."""
 
 
@@ -155,5 +183,5 @@ class DedupeParameters(DedupeScaleOut, Database):
     """Which database to deduplicate, and where to score the candidate pairs."""
 
 
-class RunParameters(DedupeScaleOut, ScreenScaleOut, Database, Replay, Search, Protocols):
+class RunParameters(DedupeScaleOut, ScreenScaleOut, Database, Replay, SearchChoice, Protocols):
     """What to search and where to store it. Empty lists mean "all"."""

@@ -26,9 +26,16 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from pydantic import ValidationError
 
-from review import store
-from review.errors import QuotaExhausted, RateLimited, SourceError, SourceUnavailable
+from review import interrupt, store
+from review.errors import (
+    Interrupted,
+    QuotaExhausted,
+    RateLimited,
+    SourceError,
+    SourceUnavailable,
+)
 from review.http import make_session
+from review.progress import SearchStatus
 from review.protocol import Protocol
 from review.record import Record
 from review.settings import base_url
@@ -39,6 +46,7 @@ if TYPE_CHECKING:
     from review.importers import ImportResult
 
 log = logging.getLogger(__name__)
+INTERRUPTED = "stopped on request; resumes from its cursor on the next run"
 
 
 @dataclass
@@ -66,7 +74,7 @@ def _find_resumable(con: duckdb.DuckDBPyConnection, protocol: str, query: Query)
         con,
         "SELECT search_id, next_token, fetched, pages, reported_total FROM searches "
         "WHERE protocol = ? AND source = ? AND query_text = ? AND filters = ?::JSON "
-        "AND status IN ('running', 'failed') AND next_token IS NOT NULL "
+        "AND status IN ('running', 'failed', 'interrupted') AND next_token IS NOT NULL "
         "ORDER BY started_at DESC LIMIT 1",
         [protocol, query.source, query.text, json.dumps(query.filters, sort_keys=True)],
     )
@@ -188,6 +196,9 @@ def fetch_query(
                 on_page(outcome)
             if truncated:
                 break
+            interrupt.check()
+    except Interrupted:
+        outcome.status, outcome.error = "interrupted", INTERRUPTED
     except SourceError as exc:
         outcome.status, outcome.error = "failed", str(exc)
         outcome.source_down = isinstance(exc, (SourceUnavailable, RateLimited, QuotaExhausted))
@@ -199,25 +210,58 @@ def fetch_query(
 def search_source(
     db: Path, protocol: Protocol, source_name: str, *, run_id: str,
     since: date | None = None, max_records: int | None = None,
-    progress: Callable[[int, int, SearchOutcome], None] | None = None,
+    progress: Callable[[SearchStatus], None] | None = None,
 ) -> list[SearchOutcome]:  # fmt: skip
-    """Every query of the protocol for one source; a dead source stops its remaining queries.
+    """Every query of the protocol for one source; a dead source stops its remaining queries,
+    and so does a stop request.
 
-    ``progress(query_index, query_count, outcome)`` is called after each stored page.
+    ``progress(status)`` is called at the start, after each stored page and after each query.
     """
     source = SOURCES[source_name]
     outcomes: list[SearchOutcome] = []
     queries = list(source.translate(protocol, since))
-    for index, query in enumerate(queries):
-        on_page = partial(progress, index, len(queries)) if progress else None
+    status = SearchStatus(protocol.name, source_name, len(queries))
+    report = progress or (lambda _: None)
+    report(status)
+    for query in queries:
         outcome = fetch_query(
             db, protocol, source, query, run_id=run_id, since=since, max_records=max_records,
-            on_page=on_page,
+            on_page=partial(_page_stored, status, report),
         )  # fmt: skip
         outcomes.append(outcome)
-        if outcome.source_down:
+        _query_done(status, outcome)
+        report(status)
+        if outcome.source_down or outcome.status == "interrupted":
             break
+    status.status = _overall(outcomes)
+    report(status)
     return outcomes
+
+
+def _page_stored(
+    status: SearchStatus, report: Callable[[SearchStatus], None], outcome: SearchOutcome
+) -> None:
+    status.query_fetched, status.query_total = outcome.fetched, outcome.reported_total
+    report(status)
+
+
+def _query_done(status: SearchStatus, outcome: SearchOutcome) -> None:
+    status.done += 1
+    status.records += outcome.fetched
+    status.new += outcome.new
+    status.query_fetched, status.query_total = 0, None
+    if outcome.error:
+        status.error = outcome.error
+
+
+def _overall(outcomes: Sequence[SearchOutcome]) -> str:
+    """One word for a protocol × source search: the worst of its queries' states."""
+    states = {o.status for o in outcomes}
+    if "interrupted" in states:
+        return "interrupted"
+    if "failed" in states:
+        return "failed" if states == {"failed"} else "partial"
+    return "completed"
 
 
 def search_summary(outcomes: Sequence[SearchOutcome]) -> list[dict[str, Any]]:

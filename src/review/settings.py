@@ -145,6 +145,12 @@ def timezone() -> str:
     return _text("REVIEW_TIMEZONE") or "UTC"
 
 
+def quiet_prefect_console() -> None:
+    """Show only Prefect's critical messages in the terminal (``review run`` shows its own
+    progress and summary); the run's logs still reach the Prefect API in full."""
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+
+
 def apply_prefect_defaults(project_dir: Path | None = None) -> None:
     """Set Prefect's offline defaults and a project-local ``PREFECT_HOME`` unless already set."""
     for key, value in PREFECT_DEFAULTS.items():

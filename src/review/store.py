@@ -162,7 +162,8 @@ def connect(
             if time.monotonic() >= deadline:
                 raise DatabaseLocked(
                     f"{target}: the database is in use by another process (a running job, or "
-                    "a researcher's open connection); close it or query the published snapshot"
+                    "a researcher's open connection); close it, or query the researchers' "
+                    f"snapshot with --db {snapshot_path(target)}"
                 ) from None
             time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
         except duckdb.Error as exc:
@@ -198,14 +199,22 @@ def _writer_lock(db: Path) -> threading.Lock:
 
 
 @contextmanager
-def writing(db: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(
+    db: Path | str | None = None, *, create: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """``with writing(db) as con:`` a connection for one write, closed afterwards.
 
     Threads of this process that write the same file take turns (DuckDB allows one writing
     connection per file); another process's hold is waited out for ``REVIEW_DB_WAIT`` seconds,
-    then ``DatabaseLocked`` is raised.
+    then ``DatabaseLocked`` is raised. With ``create=False`` a missing file is an error (a
+    mistyped ``--db`` must not leave an empty database behind).
     """
     path = Path(db) if db else settings.db_path()
+    if not create and str(path) != ":memory:" and not path.exists():
+        raise StoreError(
+            f"{path}: no database here; check --db, or create it with `review run` or "
+            "`review import`"
+        )
     with _writer_lock(path), open_store(path, wait_seconds=settings.db_wait_seconds()) as con:
         yield con
 

@@ -131,3 +131,18 @@ def test_server_refuses_a_bad_parameter_with_a_clear_message(prefect_harness: No
     message = refused.value.response.text
     assert refused.value.response.status_code == 409
     assert "'sfi-nope' is not one of" in message
+
+
+def test_server_refuses_an_unknown_parameter_key(prefect_harness: None) -> None:
+    """`{"protocol": [...]}` (a typo for protocols) must not start a run of everything."""
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    from flows.deployments import build
+
+    weekly_id = build()[0].apply()
+    with _client() as client, pytest.raises(PrefectHTTPStatusError) as refused:
+        client.create_flow_run_from_deployment(
+            weekly_id, parameters={"params": {"protocol": ["sfi-crime"]}}
+        )
+    assert refused.value.response.status_code == 409
+    assert "'protocol' was unexpected" in refused.value.response.text

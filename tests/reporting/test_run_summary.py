@@ -35,7 +35,7 @@ def test_summary_markdown_shows_failures_new_works_and_exports() -> None:
     }  # fmt: skip
     text = run_summary.markdown(summary)
     assert text.startswith("# Evidence update: partial")
-    assert "New records: **7**" in text and "| sfi-crime | eric | eric: down |" in text
+    assert "New records: **7**" in text and "| eric | sfi-crime | eric: down |" in text
     assert "## Shortfalls" in text and "| sfi-crime | openalex | 9 | 7 |" in text
     assert "| sfi-crime | include | 2 |" in text and "`e-exports/sfi-crime-decisions.csv`" in text
     assert "open `e-snapshot.duckdb` read-only" in text

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "nothing to do: give FILE.csv, a --work decision, --conflicts or --agreement"
         )
-    with store.open_store(getattr(args, "db", None)) as con:
+    with store.writing(args.db, create=False) as con:
         if items:
             with store.transaction(con):
                 written = record(con, items)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if args.split and len(args.split) > 2:
         raise UsageError("--split takes one or two record ids")
     started = time.monotonic()
-    with store.open_store(getattr(args, "db", None)) as con:
+    with store.writing(args.db, create=False) as con:
         if args.merge:
             dedupe.merge_records(con, *args.merge, reviewer=args.reviewer, note=args.note)
         if args.split:

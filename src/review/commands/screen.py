@@ -33,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Screen, then print one line per protocol with the counts written."""
     protocols = load_protocols(args.protocol)
-    with store.open_store(getattr(args, "db", None)) as con:
+    with store.writing(args.db, create=False) as con:
         summary = screen_works(con, protocols, workers=max(1, getattr(args, "workers", 1)))
     for line in summary.lines():
         print(f"review screen: {line}", file=sys.stderr)

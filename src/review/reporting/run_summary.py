@@ -39,6 +39,42 @@ def prisma_rows(db: Path, protocols: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
+SKIPPED_NOTE = "skipped, unreachable earlier in this run"
+
+
+def totals(db: Path) -> dict[str, Any]:
+    """What the database holds now: records, works, and current decisions per protocol."""
+    with store.writing(db) as con:
+        rows = con.execute(store.sql_text("run_totals")).fetchall()
+    decisions: dict[str, dict[str, int]] = {}
+    for _, _, protocol, decision, n in rows:
+        if protocol is not None:
+            decisions.setdefault(protocol, {})[decision] = n
+    return {"records": rows[0][0], "works": rows[0][1], "decisions": decisions}
+
+
+def failures(searches: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The failed searches, one row per source: its first error (not the "skipped" notes of
+    the searches that followed it) and every protocol whose search of it failed."""
+    errors: dict[str, list[str]] = {}
+    protocols: dict[str, list[str]] = {}
+    for row in searches:
+        if row.get("error") and row.get("status") != "interrupted":
+            errors.setdefault(row["source"], []).append(row["error"])
+            named = protocols.setdefault(row["source"], [])
+            if row["protocol"] not in named:
+                named.append(row["protocol"])
+    return [
+        {"source": source, "error": _first_cause(found), "protocols": ", ".join(protocols[source])}
+        for source, found in errors.items()
+    ]
+
+
+def _first_cause(errors: list[str]) -> str:
+    causes = [e for e in errors if SKIPPED_NOTE not in e]
+    return (causes or errors)[0]
+
+
 def exports_dir(db: Path | str) -> Path:
     """Where a run writes its exports: ``<db stem>-exports/`` beside the database."""
     path = Path(db)
@@ -71,7 +107,7 @@ def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> st
 
 
 def _problems(searches: Sequence[dict[str, Any]]) -> list[str]:
-    failed = [s for s in searches if s.get("error")]
+    failed = failures(searches)
     short = [
         s for s in searches
         if s.get("reported") is not None and s["status"] == "completed"
@@ -79,7 +115,8 @@ def _problems(searches: Sequence[dict[str, Any]]) -> list[str]:
     ]  # fmt: skip
     parts = []
     if failed:
-        parts += ["## Sources that failed", markdown_table(failed, ["protocol", "source", "error"])]
+        table = markdown_table(failed, ["source", "protocols", "error"])
+        parts += ["## Sources that failed", table]
     if short:
         parts += [
             "## Shortfalls",
