@@ -54,6 +54,21 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "uncertain",
     ),
+    "U-OUTCOME-NOT-STATED": (
+        {
+            "title": "New Deal for Communities and residents' health",
+            "abstract": "Health of residents in New Deal for Communities areas was compared with "
+            "a comparison group of similar deprived areas over six years.",
+        },
+        "uncertain",
+    ),
+    "U-DESCRIPTIVE": (
+        {
+            "abstract": "This article provides an overview of community policing in public "
+            "housing and summarises randomized trials of crime and fear of crime."
+        },
+        "uncertain",
+    ),
     "U-NOABS": ({"abstract": None}, "uncertain"),
     "U-LANG": ({"title": "Nærpoliti", "abstract": None, "language": None}, "uncertain"),
     "U-YEAR": ({"year": 1984}, "uncertain"),
@@ -131,7 +146,6 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "include",
     ),
-    "T-LANG-DETECTED": ({"language": None}, "include"),
     "T-SEED": ({"title": "Community policing: a systematic review"}, "exclude"),
 }
 
