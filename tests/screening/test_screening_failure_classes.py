@@ -125,3 +125,18 @@ def real_decisions(protocols, shared) -> dict[str, list[Any]]:
 
 
 _SCREENED: dict[tuple[str, ...], dict[str, list[Any]]] = {}
+
+
+def _held_out() -> list[dict[str, Any]]:
+    items = [json.loads(line) for line in CONSTRUCTED.read_text(encoding="utf-8").splitlines()]
+    return [i for i in items if i["split"] == "holdout"]
+
+
+@pytest.mark.parametrize("item", _held_out(), ids=lambda i: i["id"])
+def test_held_out_constructed_records(protocols, item):
+    """Written with the class records but not looked at while the rules were designed."""
+    decision, reasons = _decide(protocols, item)
+    if item["label"] == "include":
+        assert decision != "exclude", reasons
+    else:
+        assert decision != "include", reasons
