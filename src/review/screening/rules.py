@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic import ValidationInfo as _Info
 
 from review.errors import ProtocolError
-from review.screening.terms import TermSyntaxError, parse_term
+from review.screening.terms import TermSyntaxError, covers, parse_term
 
 FieldName = Literal["title", "abstract", "keywords"]
 ALL_FIELDS: tuple[FieldName, ...] = ("title", "abstract", "keywords")
@@ -50,11 +50,19 @@ REQUIRED_BLOCKS = ("setting", "intervention", "outcome", "design_plus")
 
 
 def _check_terms(terms: list[str]) -> list[str]:
+    parsed = []
     for number, term in enumerate(terms, start=1):
         try:
-            parse_term(term)
+            parsed.append((number, term, parse_term(term)))
         except TermSyntaxError as exc:
             raise ValueError(f"term {number} '{term}': {exc}") from None
+    # A term another term of the list already matches would count its word twice.
+    for number, term, words in parsed:
+        wider = next((t for n, t, w in parsed if n != number and covers(w, words)
+                      and (n < number or not covers(words, w))), None)  # fmt: skip
+        if wider is not None:
+            raise ValueError(f"term {number} '{term}' is already matched by '{wider}' in the same "
+                             "list (it would count twice): remove one")  # fmt: skip
     return [term.strip() for term in terms]
 
 
