@@ -249,3 +249,13 @@ def test_missing_abstract_off_topic_title_is_excluded(protocols: dict[str, Proto
             language="en",
         )
         assert result.decision == "exclude" and result.reasons == ("E-OFF-TOPIC",)
+
+
+def test_one_non_effect_word_is_not_a_stated_design(protocols: dict[str, Protocol]) -> None:
+    """'qualitative' once in the abstract: the real lists used to count it twice
+    ('qualitative' and 'qualitativ*'), reaching design_minus's weight 2 from one word."""
+    result = screen_work(protocols["crime"].rules, title="Community policing in public housing",  # type: ignore[arg-type]
+                         abstract="Residents of three public housing estates took part in a "
+                         "qualitative study of community policing and their views.",
+                         language="en")  # fmt: skip
+    assert (result.decision, result.reasons[0]) == ("uncertain", "U-DESIGN-NOT-STATED")
