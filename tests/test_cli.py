@@ -72,7 +72,7 @@ def test_every_design_command_is_registered() -> None:
     parser = build_parser()
     names = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     expected = {"run", "import", "dedupe", "screen", "query", "export", "prisma", "decide",
-                "report", "serve", "protocols"}  # fmt: skip
+                "report", "serve", "protocols", "explain"}  # fmt: skip
     assert expected == names and len(COMMANDS) == len(expected)
 
 

@@ -21,7 +21,7 @@ from review.settings import apply_prefect_defaults
 # Module names under review.commands, in the order `review --help` lists them.
 COMMANDS = (
     "run", "import_", "dedupe", "screen", "query", "export", "prisma", "decide", "report",
-    "serve", "protocols",
+    "serve", "protocols", "explain",
 )  # fmt: skip
 
 

@@ -54,6 +54,21 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "uncertain",
     ),
+    "U-OUTCOME-NOT-STATED": (
+        {
+            "title": "New Deal for Communities and residents' health",
+            "abstract": "Health of residents in New Deal for Communities areas was compared with "
+            "a comparison group of similar deprived areas over six years.",
+        },
+        "uncertain",
+    ),
+    "U-DESCRIPTIVE": (
+        {
+            "abstract": "This article provides an overview of community policing in public "
+            "housing and summarises randomized trials of crime and fear of crime."
+        },
+        "uncertain",
+    ),
     "U-NOABS": ({"abstract": None}, "uncertain"),
     "U-LANG": ({"title": "Nærpoliti", "abstract": None, "language": None}, "uncertain"),
     "U-YEAR": ({"year": 1984}, "uncertain"),
@@ -131,7 +146,6 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "include",
     ),
-    "T-LANG-DETECTED": ({"language": None}, "include"),
     "T-SEED": ({"title": "Community policing: a systematic review"}, "exclude"),
 }
 
@@ -235,3 +249,13 @@ def test_missing_abstract_off_topic_title_is_excluded(protocols: dict[str, Proto
             language="en",
         )
         assert result.decision == "exclude" and result.reasons == ("E-OFF-TOPIC",)
+
+
+def test_one_non_effect_word_is_not_a_stated_design(protocols: dict[str, Protocol]) -> None:
+    """'qualitative' once in the abstract: the real lists used to count it twice
+    ('qualitative' and 'qualitativ*'), reaching design_minus's weight 2 from one word."""
+    result = screen_work(protocols["crime"].rules, title="Community policing in public housing",  # type: ignore[arg-type]
+                         abstract="Residents of three public housing estates took part in a "
+                         "qualitative study of community policing and their views.",
+                         language="en")  # fmt: skip
+    assert (result.decision, result.reasons[0]) == ("uncertain", "U-DESIGN-NOT-STATED")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from review.errors import ProtocolError
 from review.protocol import load_protocol_file, protocols_dir
@@ -69,6 +71,19 @@ def test_case_sensitive_acronyms() -> None:
 def test_bad_terms_raise(term: str, problem: str) -> None:
     with pytest.raises(TermSyntaxError, match=problem):
         parse_term(term)
+
+
+@pytest.mark.parametrize(
+    ("terms", "named"),
+    [(["qualitativ*", "qualitative"], "'qualitative' is already matched by 'qualitativ*'"),
+     (["before and after", "before-and-after"], "'before-and-after' is already matched"),
+     (["*kriminalitet*", "ungdomskriminalitet"], "already matched by '*kriminalitet*'")],
+)  # fmt: skip
+def test_a_term_another_term_already_matches_is_refused(terms: list[str], named: str) -> None:
+    """It would add its field's weight twice for one word (design_minus needs weight 2)."""
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        rules(design_minus={"terms": terms, "min_weight": 2})
+    rules(design_minus={"terms": ["qualitativ*", "interview*"], "min_weight": 2})  # distinct: ok
 
 
 def rules(**blocks: Any) -> RuleSet:

@@ -2,8 +2,9 @@
 PRISMA counts group by them.
 
 ``I-`` codes explain an include, ``U-`` codes send a work to a human, ``E-`` codes justify an
-exclusion, ``T-`` codes are tags (seed for citation chasing, detected language, mobility), and
-``FT-`` codes are the full-text stage's reasons. Noise-guard exclusions are ``E-DOMAIN:<rule>``.
+exclusion, ``T-`` codes are tags (seed for citation chasing, mobility), and ``FT-`` codes are
+the full-text stage's reasons. Noise-guard exclusions are ``E-DOMAIN:<rule>``. ``RETIRED``
+codes are no longer given but still describe decisions stored before they were retired.
 """
 
 from __future__ import annotations
@@ -14,15 +15,21 @@ CODES: dict[str, str] = {
     "I-PICOS": "intervention, setting or target group, and an effect design all found",
     "I-HUMAN": "included by a reviewer",
     "U-DESIGN-NOT-STATED": "intervention and setting found, but no effect design stated",
-    "U-CONTEXT": "intervention and effect design, no housing/area term: could run in the setting",
-    "U-PARTIAL": "intervention and outcome found, but neither setting nor design",
-    "U-INTERVENTION-UNCLEAR": "population, outcome and effect design, but no known intervention",
+    "U-CONTEXT": "intervention and effect evidence (a design, a before/after measurement or "
+    "effect language), no housing/area term: could run in the setting",
+    "U-OUTCOME-NOT-STATED": "area initiative, setting and effect design, but not this review's "
+    "outcome",
+    "U-PARTIAL": "intervention and outcome found, but neither setting nor any effect evidence",
+    "U-INTERVENTION-UNCLEAR": "population, outcome and effect evidence (or a programme word, "
+    "outcome and effect design), but no known intervention",
     "U-NOABS": "no abstract, and the title touches the review's concepts",
     "U-LANG": "language missing and not detectable",
     "U-YEAR": "published before the year the SFI limit is assumed to start",
     "U-PROTOCOL": "study protocol; look for the results paper",
     "U-ABSTRACT-ONLY": "conference abstract or poster",
     "U-SECONDARY-TYPE": "typed as a review by its source, but the title does not say so",
+    "U-DESCRIPTIVE": "overview, commentary, policy description or review framing (in the text "
+    "or the publication type): never an automatic include",
     "U-INDIV-HOUSING": "individual housing provision or residential care, not an area setting",
     "U-DOMAIN": "noise guard asks for a human (another sense of the words); rule after colon",
     "U-HUMAN": "a reviewer could not decide",
@@ -32,15 +39,16 @@ CODES: dict[str, str] = {
     "E-RETRACTED": "retracted or withdrawn",
     "E-SECONDARY": "review or meta-analysis: used as a citation-chasing seed, not as evidence",
     "E-DOMAIN": "another sense of the words (noise guard); the rule name follows the colon",
-    "E-DESIGN": "intervention and setting, but only a non-effect design (qualitative, process)",
+    "E-DESIGN": "intervention and setting, but only a non-effect design (qualitative, process) "
+    "and no comparison or measurement over time",
     "E-PHYSICAL": "physical-only intervention without a social component",
-    "E-NO-INTERVENTION": "touches setting, population or outcome, but no intervention",
+    "E-NO-INTERVENTION": "touches setting, population or outcome, but neither an intervention "
+    "nor effect evidence (or only a neighbourhood's effect)",
     "E-INSUFFICIENT": "names an intervention, but no setting, outcome or effect design",
     "E-OFF-TOPIC": "no contact with the review's setting, population, intervention or outcome",
     "E-HUMAN": "excluded by a reviewer (see note)",
     "T-SEED": "tag: review to use for citation chasing",
     "T-MOBILITY": "tag: housing-mobility study (SFI scope uncertain)",
-    "T-LANG-DETECTED": "tag: language detected from the text",
     "FT-I-ELIGIBLE": "full text: meets every criterion",
     "FT-I-COMPANION": "full text: another report of an included study (a report, not a study)",
     "FT-E-NO-COMPARISON": "full text: no control or comparison group",
@@ -56,11 +64,17 @@ CODES: dict[str, str] = {
 }
 
 
+RETIRED: dict[str, str] = {
+    "T-LANG-DETECTED": "tag (retired): language detected from the text; now a match fact",
+}
+
+
 def is_known(code: str) -> bool:
     """Whether a reason code is in the catalogue (``E-DOMAIN:<rule>`` counts as E-DOMAIN)."""
     return code in CODES or code.split(":", 1)[0] in CODES
 
 
 def describe(code: str) -> str:
-    """The catalogue text of a code, or '' when unknown."""
-    return CODES.get(code) or CODES.get(code.split(":", 1)[0], "")
+    """The catalogue (or retired) text of a code, or '' when unknown."""
+    head = code.split(":", 1)[0]
+    return CODES.get(code) or CODES.get(head) or RETIRED.get(code, "")

@@ -1,8 +1,10 @@
 """Screen one work under one rule set: a pure function from metadata and text to a decision.
 
-Order: metadata prescreen (final exclusions, caps at uncertain), noise guard, concept ladder,
-then secondary-evidence and protocol checks. The ladder is the methodology (see
-``data/protocols/rules/common.toml``); the terms it reads are data.
+Order: metadata prescreen (final exclusions, caps at uncertain), noise guard, concept ladder
+(``ladder.py``), then the checks that keep a non-primary work from an automatic include:
+a review title excludes it (a seed), descriptive or secondary framing, a protocol paper and
+the prescreen caps turn an include into uncertain. The terms all of this reads are data
+(``data/protocols/rules/common.toml`` and the protocol files); docs/screening.md explains it.
 """
 
 from __future__ import annotations
@@ -10,18 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from review.screening.ladder import climb
 from review.screening.matcher import Hit, lexicon
 from review.screening.prescreen import Meta, prescreen
 from review.screening.rules import RuleSet
 from review.screening.terms import tokenize
-
-TOPICAL = (
-    "setting", "target_group", "intervention", "intervention_generic", "area_initiative",
-    "mobility", "outcome", "physical",
-)  # fmt: skip
-
-
-CONDITIONAL = frozenset({"area_initiative", "mobility", "intervention_generic"})
 
 
 @dataclass(frozen=True)
@@ -111,35 +106,6 @@ def _noise(rules: RuleSet, present: set[str]) -> tuple[str | None, list[str]]:
     return None, caps
 
 
-def ladder(present: set[str], has_abstract: bool) -> tuple[str, str]:
-    """The concept decision for one review: (decision, reason code)."""
-    outcome = "outcome" in present
-    # Area initiatives, mobility programmes and generic words are this review's intervention
-    # only when its outcome is there too (an NDC health evaluation is no crime study).
-    inter = "intervention" in present or (outcome and bool(present & CONDITIONAL))
-    place = bool(present & {"setting", "area_initiative"}) or (
-        "target_group" in present and outcome
-    )
-    design = "design_plus" in present
-    topical = bool(present.intersection(TOPICAL))
-    if not has_abstract:
-        return ("uncertain", "U-NOABS") if topical else ("exclude", "E-OFF-TOPIC")
-    steps = (
-        (inter and place and design, "include", "I-PICOS"),
-        (inter and place and "design_minus" in present, "exclude", "E-DESIGN"),
-        (inter and place, "uncertain", "U-DESIGN-NOT-STATED"),
-        (inter and design, "uncertain", "U-CONTEXT"),
-        (inter and outcome, "uncertain", "U-PARTIAL"),
-        # An effect design with the population and outcome usually evaluates something: an
-        # intervention missing from the lexicon must reach a human, not vanish.
-        (place and design and outcome, "uncertain", "U-INTERVENTION-UNCLEAR"),
-        ("physical" in present and not inter, "exclude", "E-PHYSICAL"),
-        (inter, "exclude", "E-INSUFFICIENT"),
-        (topical, "exclude", "E-NO-INTERVENTION"),
-    )
-    return next(((d, code) for ok, d, code in steps if ok), ("exclude", "E-OFF-TOPIC"))
-
-
 def _fields(work: object) -> dict[str, tuple[str, ...]]:
     assert isinstance(work, Work)
     return {
@@ -169,15 +135,21 @@ def decide(rules: RuleSet, work: Work) -> tuple[str, tuple[str, ...], list[Hit],
     if noise_exclude:
         return "exclude", (noise_exclude, *tags), hits, meta, version
     has_abstract = len((work.abstract or "").strip()) >= rules.prescreen.min_abstract_chars
-    decision, code = ladder(present, has_abstract)
-    if decision != "exclude":
-        if present & {"secondary", "secondary_venue"}:
-            return "exclude", ("E-SECONDARY", "T-SEED", *tags), hits, meta, version
-        caps = [*meta.caps, *caps, *(["U-PROTOCOL"] if "protocol_paper" in present else [])]
-        tags += ["T-SEED"] if "U-SECONDARY-TYPE" in caps else []
-        decision = "uncertain" if caps and decision == "include" else decision
-        return decision, (code, *caps, *tags), hits, meta, version
-    return "exclude", (code, *tags), hits, meta, version
+    decision, code = climb(present, has_abstract)
+    if decision == "exclude":
+        return "exclude", (code, *tags), hits, meta, version
+    if present & {"secondary", "secondary_venue"}:
+        return "exclude", ("E-SECONDARY", "T-SEED", *tags), hits, meta, version
+    caps = [*meta.caps, *caps, *_framing_caps(present)]
+    tags += ["T-SEED"] if "U-SECONDARY-TYPE" in caps else []
+    decision = "uncertain" if caps and decision == "include" else decision
+    return decision, (code, *dict.fromkeys(caps), *tags), hits, meta, version
+
+
+def _framing_caps(present: set[str]) -> list[str]:
+    """Caps from the text itself: descriptive or secondary framing, a protocol paper."""
+    found = ["U-DESCRIPTIVE"] if "descriptive" in present else []
+    return found + (["U-PROTOCOL"] if "protocol_paper" in present else [])
 
 
 def screen(rules: RuleSet, work: Work) -> Decision:

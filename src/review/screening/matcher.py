@@ -107,16 +107,20 @@ class Matcher:
             distinct[token] = word_ids(token) if known is None else known
         seen = {wid for word_ids_ in distinct.values() for wid in word_ids_}
         found: set[int] = set()
-        ids: list[tuple[int, ...]] | None = None
+        ids: list[tuple[int, ...]] = []
+        starts: dict[int, list[int]] = {}
         for wid in seen:
             for index in self._by_first.get(wid, ()):
                 words = self._terms[index].words
                 if len(words) == 1:
                     found.add(index)
                 elif seen.issuperset(words):  # cheap rejection before the positional check
-                    ids = ids or [distinct[token] for token in tokens]
-                    starts = (p for p, word_ids_ in enumerate(ids) if wid in word_ids_)
-                    if any(self._phrase_at(words, ids, start) for start in starts):
+                    if not ids:  # each word's positions, once per field (common first words)
+                        ids = [distinct[token] for token in tokens]
+                        for position, word_ids_ in enumerate(ids):
+                            for each in word_ids_:
+                                starts.setdefault(each, []).append(position)
+                    if any(self._phrase_at(words, ids, start) for start in starts[wid]):
                         found.add(index)
         return found
 

@@ -1,7 +1,11 @@
 """Stage 1, the metadata prescreen: language, year, publication type, flags.
 
 Returns a final exclusion code or nothing, the codes that cap an include at *uncertain*, tags,
-and the metadata facts a reviewer sees next to the matched terms.
+and the metadata facts a reviewer sees next to the matched terms. A publication type may hold
+several types joined by ``;`` (ERIC, PubMed, Semantic Scholar): each is checked; an excluded
+type excludes only when every other type is generic (``Journal Article; Editorial``, not
+``Randomized Controlled Trial; Comment``). A detected language is a fact, not a tag: most
+imported records declare none, and a tag on nearly every decision tells a reviewer nothing.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from review.screening.language import detect_language
 from review.screening.rules import Prescreen
@@ -33,9 +38,31 @@ def normalize_type(value: str | None) -> str:
     return (value or "").strip().lower().replace("_", "-").replace(" ", "-")
 
 
-@lru_cache(maxsize=64)
-def _type_set(types: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(normalize_type(kind) for kind in types)
+@lru_cache(maxsize=4096)
+def type_parts(value: str | None) -> frozenset[str]:
+    """The normalised types of a (possibly ``;``-joined) publication type."""
+    return frozenset(p for p in (normalize_type(part) for part in (value or "").split(";")) if p)
+
+
+_CAPS = (("abstract_only_publication_types", "U-ABSTRACT-ONLY"),
+         ("secondary_publication_types", "U-SECONDARY-TYPE"),
+         ("descriptive_publication_types", "U-DESCRIPTIVE"))  # fmt: skip
+_TYPE_RULES: dict[int, tuple[Prescreen, frozenset[str], frozenset[str], tuple[Any, ...]]] = {}
+
+
+def _type_rules(config: Prescreen) -> tuple[frozenset[str], frozenset[str], tuple[Any, ...]]:
+    """(excluded, generic, ((types, cap code), ...)) of a prescreen, normalised once."""
+    entry = _TYPE_RULES.get(id(config))
+    if entry is None or entry[0] is not config:
+
+        def norm(kinds: list[str]) -> frozenset[str]:
+            return frozenset(normalize_type(kind) for kind in kinds)
+
+        caps = tuple((norm(getattr(config, option)), code) for option, code in _CAPS)
+        entry = (config, norm(config.exclude_publication_types),
+                 norm(config.generic_publication_types), caps)  # fmt: skip
+        _TYPE_RULES[id(config)] = entry
+    return entry[1], entry[2], entry[3]
 
 
 def _language(config: Prescreen, text: str, language: str | None, meta: Meta) -> None:
@@ -51,8 +78,6 @@ def _language(config: Prescreen, text: str, language: str | None, meta: Meta) ->
         {"block": "prescreen", "term": f"language={language}",
          "field": "detected" if detected else "metadata"}
     )  # fmt: skip
-    if detected:
-        meta.tags.append("T-LANG-DETECTED")
     if allowed and language not in allowed:
         if detected and len(text) < _SURE_DETECTION_CHARS:
             meta.caps.append("U-LANG")
@@ -63,19 +88,19 @@ def _language(config: Prescreen, text: str, language: str | None, meta: Meta) ->
 def _types(
     config: Prescreen, publication_type: str | None, flags: Sequence[str], meta: Meta
 ) -> None:
-    kind = normalize_type(publication_type)
-    if kind:
-        meta.facts.append({"block": "prescreen", "term": f"type={kind}", "field": "metadata"})
+    kinds = type_parts(publication_type)
+    if kinds:
+        term = "type=" + ";".join(sorted(kinds))
+        meta.facts.append({"block": "prescreen", "term": term, "field": "metadata"})
     for flag in sorted(flags):
         if flag in config.exclude_flags and meta.exclude is None:
             meta.exclude = config.exclude_flags[flag]
             meta.facts.append({"block": "prescreen", "term": f"flag={flag}", "field": "metadata"})
-    if meta.exclude is None and kind in _type_set(tuple(config.exclude_publication_types)):
+    excludable, generic, caps = _type_rules(config)
+    excluded = kinds & excludable
+    if meta.exclude is None and excluded and kinds <= excluded | generic:
         meta.exclude = "E-PUBTYPE"
-    if kind in _type_set(tuple(config.abstract_only_publication_types)):
-        meta.caps.append("U-ABSTRACT-ONLY")
-    if kind in _type_set(tuple(config.secondary_publication_types)):
-        meta.caps.append("U-SECONDARY-TYPE")
+    meta.caps += [code for types, code in caps if kinds & types]
 
 
 def prescreen(

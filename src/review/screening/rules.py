@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic import ValidationInfo as _Info
 
 from review.errors import ProtocolError
-from review.screening.terms import TermSyntaxError, parse_term
+from review.screening.terms import TermSyntaxError, covers, parse_term
 
 FieldName = Literal["title", "abstract", "keywords"]
 ALL_FIELDS: tuple[FieldName, ...] = ("title", "abstract", "keywords")
@@ -29,11 +29,18 @@ BLOCK_ROLES = {
     "target_group": "disadvantaged group; counts as population only together with the outcome",
     "intervention": "the review's own interventions (I_r)",
     "intervention_generic": "generic intervention words; count only together with the outcome",
-    "area_initiative": "comprehensive area-based initiatives; count as intervention and setting",
+    "area_initiative": "area-based initiatives, boligsocial activities: intervention and setting",
     "mobility": "housing mobility / vouchers; count as intervention, tagged T-MOBILITY",
     "outcome": "the review's outcomes (O_r)",
+    "intervention_marker": "programme words (programme, initiative, indsats); with the outcome "
+    "and effect evidence they send a work with an unnamed intervention to a human",
     "design_plus": "effect-study designs with a comparison (S+)",
-    "design_minus": "non-effect designs (S-); exclude only without S+",
+    "design_weak": "a comparison or measurement over time without a named design (before/after)",
+    "effect_language": "words that frame a study as about effects (effect of, virkning, Wirkung)",
+    "design_minus": "non-effect designs (S-); exclude only without any comparison or measurement",
+    "observational": "neighbourhood-effects framing: the effect studied is the area's",
+    "setting_broad": "broad setting words (neighbourhood, estate, district); title-only records",
+    "descriptive": "descriptive or secondary framing (overview, commentary, policy brief)",
     "physical": "physical-only interventions (renovation, demolition, energy)",
     "secondary": "reviews and meta-analyses (title): citation-chasing seeds",
     "protocol_paper": "study protocols without results",
@@ -43,11 +50,19 @@ REQUIRED_BLOCKS = ("setting", "intervention", "outcome", "design_plus")
 
 
 def _check_terms(terms: list[str]) -> list[str]:
+    parsed = []
     for number, term in enumerate(terms, start=1):
         try:
-            parse_term(term)
+            parsed.append((number, term, parse_term(term)))
         except TermSyntaxError as exc:
             raise ValueError(f"term {number} '{term}': {exc}") from None
+    # A term another term of the list already matches would count its word twice.
+    for number, term, words in parsed:
+        wider = next((t for n, t, w in parsed if n != number and covers(w, words)
+                      and (n < number or not covers(words, w))), None)  # fmt: skip
+        if wider is not None:
+            raise ValueError(f"term {number} '{term}' is already matched by '{wider}' in the same "
+                             "list (it would count twice): remove one")  # fmt: skip
     return [term.strip() for term in terms]
 
 
@@ -119,6 +134,10 @@ class Prescreen(BaseModel):
     exclude_publication_types: list[str] = Field(default_factory=list)
     abstract_only_publication_types: list[str] = Field(default_factory=list)
     secondary_publication_types: list[str] = Field(default_factory=list)
+    descriptive_publication_types: list[str] = Field(default_factory=list)
+    generic_publication_types: list[str] = Field(
+        default_factory=lambda: ["article", "journal article", "journal articles", "journalarticle"]
+    )
     exclude_flags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("exclude_flags")
@@ -208,3 +227,23 @@ def expand_includes(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for name in names:
         merged = _merge(merged, _read_included(path.parent / str(name), path))
     return {**data, "rules": _merge(merged, own)}
+
+
+def rule_sources(path: Path) -> dict[str, Path]:
+    """Which file sets the terms of each block and noise rule (``blocks.setting`` -> file).
+
+    The protocol file and the files its ``[rules] include`` names, in merge order: the last
+    file that sets a table's ``terms`` is the one to edit to change that term list.
+    """
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules: dict[str, Any] = data["rules"] if isinstance(data.get("rules"), dict) else {}
+    names = rules.get("include", [])
+    layers = [(path.parent / str(n), _read_included(path.parent / str(n), path))
+              for n in ([names] if isinstance(names, str) else names)]  # fmt: skip
+    found: dict[str, Path] = {}
+    for source, layer in [*layers, (path, rules)]:
+        for table in ("blocks", "noise"):
+            for name, entry in (layer.get(table) or {}).items():
+                if isinstance(entry, dict) and "terms" in entry:
+                    found[f"{table}.{name}"] = source
+    return found

@@ -115,3 +115,22 @@ def parse_term(term: str) -> tuple[WordPattern, ...]:
     if not words:
         raise TermSyntaxError("the term has no words")
     return tuple(_word_pattern(word, case_sensitive) for word in words)
+
+
+def covers(general: tuple[WordPattern, ...], specific: tuple[WordPattern, ...]) -> bool:
+    """Whether every text ``specific`` matches is matched by ``general`` (word by word: equal,
+    or a prefix/infix pattern that contains the other's literal). Conservative: wildcards
+    other than a leading or trailing ``*`` are never said to cover anything."""
+    if len(general) != len(specific):
+        return False
+    for wide, narrow in zip(general, specific, strict=True):
+        if wide == narrow:
+            continue
+        if wide.case_sensitive != narrow.case_sensitive or narrow.kind == "regex":
+            return False
+        if wide.kind == "prefix" and narrow.kind in {"exact", "prefix"}:
+            if not narrow.text.startswith(wide.text):
+                return False
+        elif not (wide.kind == "infix" and wide.text in narrow.text):
+            return False
+    return True
