@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from review.record import Record
-from review.screening import Work
+from review.screening.engine import Work
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("REVIEW_SHARED_DIR", ROOT.parent / "shared"))

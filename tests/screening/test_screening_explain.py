@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from review.protocol import load_protocol_file, protocols_dir
-from review.screening import Work, screen
+from review.screening.engine import Work, screen
 from review.screening.explain import explain
 from review.screening.rules import rule_sources
 

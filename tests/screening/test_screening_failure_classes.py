@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from review.protocol import Protocol
-from review.screening import Work, screen
+from review.screening.engine import Work, screen
 
 CONSTRUCTED = Path(__file__).resolve().parents[2] / "bench" / "data" / "screening_constructed.jsonl"
 

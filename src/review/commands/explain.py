@@ -17,7 +17,7 @@ from review import store
 from review.errors import UsageError
 from review.normalize import normalize_doi
 from review.protocol import load_protocol, protocols_dir
-from review.screening import Work
+from review.screening.engine import Work
 from review.screening.explain import explain
 from review.screening.rules import rule_sources
 
