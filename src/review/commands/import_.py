@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 from review import store
+from review.errors import UsageError
 from review.importers import ImportResult, read_file
+from review.importers.tools import TOOL_NAMES, screening_tool_export
 
 NAME = "import"
 HELP = "import RIS, BibTeX or CSV exports (.gz accepted; format guessed from the extension)"
@@ -32,10 +34,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="import the good records and report bad ones (file:line: problem) instead of failing",
     )
+    parser.add_argument(
+        "--as-records",
+        action="store_true",
+        help="import a screening tool's export (ASReview, Rayyan, Covidence) as new records",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Read every file (failing before any write), store them in one transaction, report."""
+    for path in [] if getattr(args, "as_records", False) else args.files:
+        if tool := screening_tool_export(path):
+            raise UsageError(
+                f"{path}: this is {TOOL_NAMES[tool]} screening export: its records were "
+                f"identified already; record its decisions with `review decide {path} "
+                "--protocol P`, or pass --as-records to import them as newly found records"
+            )
     results = [
         read_file(path, fmt=args.format, source=args.source, skip_bad=args.skip_bad)
         for path in args.files
