@@ -71,8 +71,9 @@ def test_ambiguous_rows_are_reported_not_recorded(
         index_of(con, seed)
     notes = 'RAYYAN-INCLUSION: {""Anna""=>""Included""}'
     path = tmp_path / "articles.csv"
-    path.write_text(f'key,title,year,notes,doi\nrayyan-1,Youth clubs,2020,"{notes}",10.1000/shared'
-                    f'\nrayyan-2,x,2015,"{notes}",10.1000/policing\n', encoding="utf-8")  # fmt: skip
+    rows = [f'rayyan-1,Youth clubs,2020,"{notes}",10.1000/shared',
+            f'rayyan-2,x,2015,"{notes}",10.1000/policing']  # fmt: skip
+    path.write_text("\n".join(["key,title,year,notes,doi", *rows]) + "\n", encoding="utf-8")
     assert main(["decide", str(path), "--protocol", "sfi-crime", "--db", str(db)]) == 0
     err = capsys.readouterr().err
     assert "ambiguous (not recorded)" in err and "articles.csv:2: 'Youth clubs'" in err
