@@ -206,7 +206,7 @@ def test_renamed_covidence_file_needs_the_decision_and_stage(
 
 def test_dry_run_reports_and_records_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert review(db, "decide", str(RAYYAN), "--protocol", "sfi-crime", "--dry-run") == 0
-    assert "9 decisions" in capsys.readouterr().err
+    assert "9 decision(s);" in capsys.readouterr().err
     assert human(db) == {}
 
 

@@ -97,8 +97,8 @@ def _from_tools(con: object, args: argparse.Namespace, protocols: list[str]) -> 
 
 def _summary(path: Path, tool: str, outcome: tool_decisions.Outcome) -> None:
     via = ", ".join(f"{key} {n}" for key, n in outcome.matched_by.most_common())
-    print(f"review decide: {path} ({tool}): {outcome.rows} rows, {len(outcome.decisions)} "
-          f"decisions; matched by {via or 'nothing'}; {outcome.without_vote} without a "
+    print(f"review decide: {path} ({tool}): {outcome.rows} row(s), {len(outcome.decisions)} "
+          f"decision(s); matched by {via or 'nothing'}; {outcome.without_vote} without a "
           f"decision, {len(outcome.unmatched)} unmatched, {len(outcome.ambiguous)} ambiguous",
           file=sys.stderr)  # fmt: skip
 
