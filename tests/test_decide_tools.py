@@ -247,3 +247,25 @@ def test_import_still_takes_our_own_exports(db: Path, tmp_path: Path, fmt: str) 
     out = tmp_path / f"all.{fmt}"
     assert review(db, "export", "--protocol", "sfi-crime", "--format", fmt, "--out", str(out)) == 0
     assert review(db, "import", str(out)) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "cannot read file"),
+        ("broken.csv.gz", b"\x1f\x8bnot gzip", "corrupt gzip data"),
+        ("mixed.csv", "key,title\nrayyan-1,Café\n".encode() + b"rayyan-2,\xff\n", "undecodable byte"),
+        ("plain.csv", b"title,year\nT,2001\n", "not an ASReview, Rayyan or Covidence export"),
+    ],
+)
+def test_bad_decision_files_fail_in_one_line_and_record_nothing(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
+    content: bytes | None, message: str,
+) -> None:  # fmt: skip
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert review(db, "decide", str(path), "--protocol", "sfi-crime", "--reviewer", "x") == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert human(db) == {}

@@ -8,8 +8,10 @@ the raw cells stay beside them for the tool's own decision columns and notes.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,9 +85,12 @@ def read_rows(path: Path, *, head: int | None = None) -> list[Row]:
     """
     if suffix(path) == ".xlsx":
         return _table_rows(path, _xlsx_cells(path, rows=head and 200))
-    text = decode(read_bytes(path), path, skip_bad=head is not None).text
-    if head is not None and len(text) > head:
-        text = _whole_rows(text[:head])
+    if head is None:
+        text = decode(read_bytes(path), path, skip_bad=False).text
+    else:
+        data = _head_bytes(path, head)
+        text = decode(data, path, skip_bad=True).text
+        text = _whole_rows(text) if len(data) == head else text
     if is_ris(path, text[:20000]):
         return _ris_rows(path, text)
     body, delimiter, first_line = table.dialect(text, tab=suffix(path) in (".tsv", ".tab"))
@@ -109,6 +114,17 @@ def _table_rows(path: Path, cells: list[list[str]], first_line: int = 1) -> list
         raw = {name: value for name, value in zip(header, values, strict=True) if name}
         rows.append(Row(offset, raw, table.row_fields(values, columns)))
     return rows
+
+
+def _head_bytes(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a file, decompressed when it is gzip."""
+    try:
+        with path.open("rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+        with (gzip.open(path, "rb") if gzipped else path.open("rb")) as handle:
+            return handle.read(size)
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputFileError(f"{path}: cannot read file: {error}") from error
 
 
 def _whole_rows(text: str) -> str:
