@@ -254,7 +254,7 @@ def test_import_still_takes_our_own_exports(db: Path, tmp_path: Path, fmt: str) 
     [
         ("missing.csv", None, "cannot read file"),
         ("broken.csv.gz", b"\x1f\x8bnot gzip", "corrupt gzip data"),
-        ("mixed.csv", "key,title\nrayyan-1,Café\n".encode() + b"rayyan-2,\xff\n", "undecodable byte"),
+        ("mixed.csv", "key,title\nrayyan-1,Café\n".encode() + b"rayyan-2,\xff\n", "undecodable"),
         ("plain.csv", b"title,year\nT,2001\n", "not an ASReview, Rayyan or Covidence export"),
     ],
 )
