@@ -176,6 +176,9 @@ def test_round_trip_to_prisma_and_report(
     html = report.read_text(encoding="utf-8")
     assert "Mentoring for young offenders in social housing areas" in html
     assert "FT-E-NO-COMPARISON" in html
+    # The Wiley DOI reaches the report whole (HTML-escaped today; doi_url would percent-encode).
+    assert any(f"https://doi.org/10.1002/(sici)1097-4571(199806)49:8{lt}693::aid-asi4{gt}3.0.co;2-0"
+               in html for lt, gt in (("&lt;", "&gt;"), ("%3C", "%3E")))  # fmt: skip
 
 
 def test_covidence_lists_give_stage_and_decision(db: Path) -> None:
