@@ -146,6 +146,21 @@ def _unchanged(con: duckdb.DuckDBPyConnection) -> set[tuple[object, ...]]:
     return {(*row[:5], tuple(row[5]), row[6]) for row in rows}
 
 
+def _fresh(
+    con: duckdb.DuckDBPyConnection, items: Sequence[HumanDecision], work_ids: dict[str, str]
+) -> list[HumanDecision]:
+    """The items that differ from their reviewer's latest decision (and from each other)."""
+    seen = _unchanged(con)
+    fresh = []
+    for item in items:
+        key = (work_ids[item.work], item.protocol, item.stage, item.reviewer, item.decision,
+               tuple(item.reasons()), item.note)  # fmt: skip
+        if key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh
+
+
 def record(con: duckdb.DuckDBPyConnection, items: Sequence[HumanDecision]) -> int:
     """Append the decisions to ``decisions`` (one transaction); returns how many were new.
 
@@ -155,17 +170,9 @@ def record(con: duckdb.DuckDBPyConnection, items: Sequence[HumanDecision]) -> in
     if not items:
         return 0
     work_ids = resolve_works(con, [item.work for item in items])
-    seen = _unchanged(con)
-    fresh = []
-    for item in items:
-        key = (work_ids[item.work], item.protocol, item.stage, item.reviewer, item.decision,
-               tuple(item.reasons()), item.note)  # fmt: skip
-        if key not in seen:
-            seen.add(key)
-            fresh.append(item)
-    if not fresh:
+    items = _fresh(con, items, work_ids)
+    if not items:
         return 0
-    items = fresh
     now = datetime.now(UTC)
     _human_batch = pa.table({
         "decision_id": [uuid.uuid4().hex for _ in items],
