@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 _DOI_PREFIX = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|https?://doi\.org/)", re.IGNORECASE
@@ -49,6 +50,15 @@ def normalize_doi(value: Any) -> str | None:
         text = _DOI_PREFIX.sub("", text).strip().rstrip(".,;")
     text = text.replace(" ", "")
     return text if _DOI_SHAPE.match(text) else None
+
+
+def doi_url(doi: str) -> str:
+    """The resolver link of a bare DOI, percent-encoded (``<`` -> ``%3C``, ``#`` -> ``%23``).
+
+    The DOI Handbook asks for ``%``, ``"``, ``#``, ``?``, ``<``, ``>`` and spaces to be encoded in
+    a URL; only ``/ : ; ( )`` are left as they are, so the link resolves to the full DOI.
+    """
+    return "https://doi.org/" + quote(doi, safe="/:;()")
 
 
 def _strip_once(text: str) -> str:

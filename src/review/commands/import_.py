@@ -19,6 +19,7 @@ import sys
 from review import store
 from review.errors import UsageError
 from review.importers import read_file
+from review.importers.tools import TOOL_NAMES, screening_tool_export
 from review.protocol import available_protocols
 from review.reporting.data import METHODS
 from review.search import store_import
@@ -47,12 +48,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="import the good records and report bad ones (file:line: problem) instead of failing",
     )
+    parser.add_argument(
+        "--as-records",
+        action="store_true",
+        help="import a screening tool's export (ASReview, Rayyan, Covidence) as new records",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Read every file (failing before any write), store them in one transaction, report."""
     protocols = _protocols(getattr(args, "protocol", None))
     method = getattr(args, "method", None) or "database"
+    for path in [] if getattr(args, "as_records", False) else args.files:
+        if tool := screening_tool_export(path):
+            raise UsageError(
+                f"{path}: this is {TOOL_NAMES[tool]} screening export: its records were "
+                f"identified already; record its decisions with `review decide {path} "
+                "--protocol P`, or pass --as-records to import them as newly found records"
+            )
     results = [
         read_file(path, fmt=args.format, source=args.source, skip_bad=args.skip_bad)
         for path in args.files

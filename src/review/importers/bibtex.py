@@ -23,8 +23,8 @@ from review.importers.base import SURROGATE, Collector, Text
 from review.importers.fields import (
     cell,
     clean_number,
-    map_type,
     pick_doi,
+    refine_type,
     split_keywords,
     type_flags,
 )
@@ -34,12 +34,15 @@ _LATEX_SIGNS = re.compile(r"[\\{}$~&%]")
 # Bare & % # are common in exports ("Taylor & Francis", "50% of"); to LaTeX they are a column
 # separator, a comment (dropping the rest of the field) and a parameter, so escape them first.
 _BARE_SPECIALS = re.compile(r"(?<!\\)([&%#])")
+_CARET = re.compile(r"\\textasciicircum(?:\{\}|\s*)")
 
 
 def latex_to_text(value: str) -> str:
     """Decode LaTeX (``M{\\"u}ller`` -> ``Müller``) keeping bare ``&``, ``%`` and ``#``."""
     if not _LATEX_SIGNS.search(value):
         return value
+    # pylatexenc writes \textasciicircum as U+02C6; LaTeX means the ASCII caret.
+    value = _CARET.sub("^", value)
     return str(_LATEX.latex_to_text(_BARE_SPECIALS.sub(r"\\\1", value)))
 
 
@@ -92,7 +95,8 @@ def _names(entry: Entry) -> list[str]:
 
 def to_fields(entry: Entry) -> dict[str, Any]:
     """Map one bibtexparser entry to Record fields (plus ``id``, the entry key)."""
-    publication_type = map_type(entry.entry_type)
+    # ``pubtype`` carries the fine types BibTeX lacks (review, preprint...), as our export writes.
+    publication_type = refine_type(entry.entry_type, _get(entry, "pubtype"))
     pages = _get(entry, "pages")
     return {
         "id": entry.key,

@@ -32,7 +32,11 @@ from urllib.parse import unquote
 EXCEL_ERRORS = frozenset(
     {"#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
-_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+# A DOI runs to whitespace, a quote or a tag (``<sup>``, ``</a>``); an angle-bracket group that
+# starts with a digit or ``::`` is part of it, as in Wiley's SICI DOIs
+# (``10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0``).
+_DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<(?=[\d:])[^\s\"<>]*>)+")
+_PERCENT_ESCAPE = re.compile(r"%[23][0-9A-Fa-f]")
 _TYPE_KEY = re.compile(r"[^a-z]+")
 
 _TYPES = {
@@ -140,7 +144,7 @@ def pick_doi(value: Any) -> str | None:
     text = cell(value)
     if text is None:
         return None
-    if "%2" in text:
+    if _PERCENT_ESCAPE.search(text):  # a URL-encoded DOI: %2F for /, %3C for <
         text = unquote(text)
     tagged = re.search(r"(10\.\d{4,9}/\S+)\s*\[doi\]", text)
     match = tagged.group(1) if tagged else None

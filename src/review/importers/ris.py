@@ -50,14 +50,14 @@ class _Record:
 
 def parse(text: Text, collector: Collector) -> None:
     """Read a RIS export into ``collector``: one Record per ``TY ... ER`` block."""
-    for line, data in _records(text.text, collector):
+    for line, data in records(text.text, collector):
         if text.dirty and SURROGATE.search(repr(data)):
             collector.bad(line, "undecodable bytes in this record (not UTF-8)")
             continue
         collector.add(to_fields(data), line)
 
 
-def _records(text: str, collector: Collector) -> Iterator[tuple[int, dict[str, Any]]]:
+def records(text: str, collector: Collector) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (start line, rispy dict) per complete record; report broken structure."""
     parser = RisParser()
     record: _Record | None = None

@@ -124,7 +124,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 def parse(text: Text, collector: Collector, *, tab: bool = False) -> None:
     """Read a CSV/TSV export into ``collector``: one Record per data row."""
-    body, delimiter, first_line = _dialect(text.text, tab=tab)
+    body, delimiter, first_line = dialect(text.text, tab=tab)
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     path = collector.result.path
     try:
@@ -138,7 +138,7 @@ def parse(text: Text, collector: Collector, *, tab: bool = False) -> None:
         raise InputFileError(f"{path}:{reader.line_num + first_line - 1}: {error}") from error
 
 
-def _dialect(text: str, *, tab: bool) -> tuple[str, str, int]:
+def dialect(text: str, *, tab: bool) -> tuple[str, str, int]:
     """Return the text from the header on, its delimiter, and the header's line number."""
     first_line = 1
     if text[:4].lower() == "sep=":

@@ -3,14 +3,22 @@
 Each format reads back through ``review.importers.read_file`` with the work id as the record's
 own id (RIS ``ID``, CSV ``id``, BibTeX entry key). The screening result travels along:
 
-- RIS: ``N1`` notes, one per line: ``review-decision: include``, ``review-stage: full_text``,
-  ``review-reasons: FT-I-ELIGIBLE``, ``review-decided-by: anna``, ``review-matched: block:term;
-  ...``, ``review-sources: source:id; ...``. ``KW`` keeps the work's own keywords; PMID in ``C5``.
-- CSV: the bibliographic columns, then ``decision, stage, reasons, decided_by, decided_at,
-  matched_terms, source_ids, note`` (lists joined with ``; ``).
-- BibTeX: fields ``review_decision``, ``review_stage``, ``review_reasons``,
-  ``review_decided_by``, ``review_matched``, ``review_sources``; fine publication types that
-  BibTeX lacks (review, preprint, editorial, letter, erratum) go in ``pubtype``.
+- RIS (Zotero, EndNote, ASReview, Rayyan, Covidence): ``N1`` notes, one per line: first the label
+  ASReview reads (``ASReview_relevant`` for include, ``ASReview_irrelevant`` for exclude, none
+  for uncertain), then ``review-id: <work id>`` (Rayyan drops ``ID`` but keeps notes),
+  ``review-decision: include``, ``review-stage: full_text``, ``review-reasons: FT-I-ELIGIBLE``,
+  ``review-decided-by: anna``, ``review-matched: block:term; ...``, ``review-sources: source:id;
+  ...``, ``review-note: ...``. ``KW`` keeps the work's own keywords; PMID in ``C5``.
+- CSV (ASReview, Rayyan): the bibliographic columns, then ``decision, included, stage, reasons,
+  decided_by, decided_at, matched_terms, source_ids, note``. ``included`` is ASReview's label
+  column (1 include, 0 exclude, empty otherwise), so the rules' and reviewers' decisions seed its
+  prior knowledge. Authors are joined with ``;`` and no space, because ASReview splits on ``;``
+  without stripping; other lists are joined with ``; ``.
+- BibTeX: fields ``review_decision``, ``review_stage``, ``review_reasons``, ``review_decided_by``,
+  ``review_matched``, ``review_sources``, ``review_note``; fine publication types that BibTeX
+  lacks (review, preprint, editorial, letter, erratum) go in ``pubtype``. Every field but ``doi``
+  and ``url`` is LaTeX-escaped (``% & $ # _ ~ ^ \\`` and braces), so LaTeX-aware readers get the
+  text back whole.
 """
 
 from __future__ import annotations
@@ -27,9 +35,19 @@ from bibtexparser.model import Entry, Field
 FORMATS = ("ris", "csv", "bibtex")
 CSV_COLUMNS = (
     "id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-    "abstract", "keywords", "language", "type", "decision", "stage", "reasons", "decided_by",
-    "decided_at", "matched_terms", "source_ids", "note",
+    "abstract", "keywords", "language", "type", "decision", "included", "stage", "reasons",
+    "decided_by", "decided_at", "matched_terms", "source_ids", "note",
 )  # fmt: skip
+# ASReview's labels: its CSV column ``included`` (1/0) and its RIS notes.
+ASREVIEW_LABEL = {"include": 1, "exclude": 0}
+ASREVIEW_NOTE = {1: "ASReview_relevant", 0: "ASReview_irrelevant"}
+AUTHOR_JOIN = ";"
+# Characters LaTeX treats specially, as text-mode escapes a LaTeX decoder turns back into text.
+_LATEX_ESCAPES = str.maketrans({
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+})  # fmt: skip
+_VERBATIM_FIELDS = frozenset({"doi", "url"})
 _RIS_TYPES = {"journal-article": "JOUR", "conference-paper": "CPAPER", "book": "BOOK",
               "book-chapter": "CHAP", "thesis": "THES", "report": "RPRT",
               "other": "GEN"}  # fmt: skip
@@ -42,9 +60,16 @@ def _joined(values: Sequence[str] | None) -> str:
     return "; ".join(values or [])
 
 
+def asreview_label(work: dict[str, Any]) -> int | None:
+    """ASReview's label of a work: 1 for include, 0 for exclude, None for anything else."""
+    return ASREVIEW_LABEL.get(work.get("decision") or "")
+
+
 def review_notes(work: dict[str, Any]) -> list[str]:
-    """The screening result as ``review-<field>: value`` lines (RIS ``N1``)."""
+    """ASReview's label note, then the screening result as ``review-<field>: value`` lines."""
+    label = ASREVIEW_NOTE.get(asreview_label(work))  # type: ignore[arg-type]
     pairs = [
+        ("id", work.get("work_id")),
         ("decision", work.get("decision") or "not screened"),
         ("stage", work.get("stage")),
         ("reasons", _joined(work.get("reasons"))),
@@ -53,7 +78,8 @@ def review_notes(work: dict[str, Any]) -> list[str]:
         ("sources", _joined(work.get("source_ids"))),
         ("note", work.get("note")),
     ]
-    return [f"review-{key}: {value}" for key, value in pairs if value]
+    notes = [f"review-{key}: {value}" for key, value in pairs if value]
+    return [label, *notes] if label else notes
 
 
 def _pages(pages: str | None) -> dict[str, str]:
@@ -102,7 +128,8 @@ def to_ris(works: Sequence[dict[str, Any]]) -> str:
 def csv_row(work: dict[str, Any]) -> list[str]:
     """One work as a CSV row in ``CSV_COLUMNS`` order."""
     values: dict[str, Any] = {
-        **work, "id": work["work_id"], "authors": _joined(work.get("authors")),
+        **work, "id": work["work_id"], "authors": AUTHOR_JOIN.join(work.get("authors") or []),
+        "included": asreview_label(work),
         "journal": work.get("venue"), "keywords": _joined(work.get("keywords")),
         "type": work.get("publication_type"), "reasons": _joined(work.get("reasons")),
         "matched_terms": _joined(work.get("matched_terms")),
@@ -121,8 +148,8 @@ def to_csv(works: Sequence[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _bib_value(text: str) -> str:
-    """A field value safe inside ``{...}``: unbalanced braces are dropped, not written."""
+def _balanced(text: str) -> str:
+    """The text with its braces dropped when they do not balance (BibTeX counts every brace)."""
     depth = 0
     for char in text:
         depth += {"{": 1, "}": -1}.get(char, 0)
@@ -131,9 +158,20 @@ def _bib_value(text: str) -> str:
     return text if depth == 0 else text.replace("{", "").replace("}", "")
 
 
+def latex_escape(text: str) -> str:
+    """Plain text as a LaTeX-safe BibTeX value: ``50% & $5`` -> ``50\\% \\& \\$5``."""
+    return _balanced(text).translate(_LATEX_ESCAPES)
+
+
 def _bib_author(name: str) -> str:
     """A name for BibTeX's ``and``-separated list: organisations with ``and`` kept whole."""
-    return f"{{{name}}}" if " and " in name.lower() else name
+    escaped = latex_escape(name)
+    return f"{{{escaped}}}" if " and " in name.lower() else escaped
+
+
+def _bib_field(key: str, value: str) -> Field:
+    """One field: DOIs and URLs verbatim (brace-safe), everything else LaTeX-escaped."""
+    return Field(key, _balanced(value) if key in _VERBATIM_FIELDS else latex_escape(value))
 
 
 def bib_entry(work: dict[str, Any]) -> Entry:
@@ -141,7 +179,6 @@ def bib_entry(work: dict[str, Any]) -> Entry:
     kind = work.get("publication_type") or ""
     fields = {
         "title": work.get("title"),
-        "author": " and ".join(_bib_author(a) for a in work.get("authors") or []),
         "year": str(work["year"]) if work.get("year") else None,
         "journal" if kind in ("", "journal-article") or kind not in _BIB_TYPES else "booktitle":
             work.get("venue"),
@@ -153,9 +190,11 @@ def bib_entry(work: dict[str, Any]) -> Entry:
         "review_decision": work.get("decision"), "review_stage": work.get("stage"),
         "review_reasons": _joined(work.get("reasons")), "review_decided_by": work.get("decided_by"),
         "review_matched": _joined(work.get("matched_terms")),
-        "review_sources": _joined(work.get("source_ids")),
+        "review_sources": _joined(work.get("source_ids")), "review_note": work.get("note"),
     }  # fmt: skip
-    kept = [Field(key, _bib_value(str(value))) for key, value in fields.items() if value]
+    kept = [_bib_field(key, str(value)) for key, value in fields.items() if value]
+    if authors := work.get("authors"):
+        kept.insert(1, Field("author", " and ".join(_bib_author(a) for a in authors)))
     return Entry(_BIB_TYPES.get(kind, "article"), work["work_id"], kept)
 
 

@@ -1,4 +1,9 @@
-"""Writing report files: check the output path first, then replace the file atomically."""
+"""Writing report files: check the output path first, then replace the file atomically.
+
+The staging file comes from ``tempfile.mkstemp``, which is always 0600; before it replaces the
+target it gets the mode a plain ``open`` would give (0666 less the umask), so colleagues on a
+shared server can read exports, reports and diagrams when the umask lets them.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +29,25 @@ def check_out(path: Path | str, suffixes: tuple[str, ...] = ()) -> Path:
     return out
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux shows it (threads are safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then restore it
+    os.umask(mask)
+    return mask
+
+
 def write_text(out: Path, text: str) -> None:
     """Write ``text`` (UTF-8) through a temporary file, so a failure leaves no half file."""
     fd, staging = tempfile.mkstemp(dir=out.parent or ".", prefix=f".{out.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(staging, out)

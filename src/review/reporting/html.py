@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+from review.normalize import doi_url
 from review.reporting import prisma
 from review.reporting.data import COMPANION, INCLUDED, Prisma
 from review.reporting.prisma_boxes import LABELS
@@ -53,7 +54,7 @@ def _authors(names: Sequence[str] | None) -> str:
 def _doi(doi: str | None) -> str:
     if not doi:
         return "<td></td>"
-    return f'<td><a href="https://doi.org/{escape(doi, quote=True)}">{escape(doi)}</a></td>'
+    return f'<td><a href="{escape(doi_url(doi), quote=True)}">{escape(doi)}</a></td>'
 
 
 def _flow_rows(c: Prisma) -> list[tuple[str, str, str | None]]:

@@ -43,10 +43,12 @@ class HumanDecision:
     stage: str = "title_abstract"
     note: str | None = None
     resolve: bool = False
+    also: tuple[str, ...] = ()  # further reason codes (a tool's several exclusion reasons)
 
     def reasons(self) -> list[str]:
-        """The reason codes stored: the code, plus RESOLVED for a resolution."""
-        return [self.reason, "RESOLVED"] if self.resolve else [self.reason]
+        """The reason codes stored: the code(s), plus RESOLVED for a resolution."""
+        codes = [self.reason, *(code for code in self.also if code != self.reason)]
+        return [*codes, "RESOLVED"] if self.resolve else codes
 
 
 def check(item: HumanDecision, protocols: Sequence[str]) -> HumanDecision:
@@ -57,11 +59,7 @@ def check(item: HumanDecision, protocols: Sequence[str]) -> HumanDecision:
     stage = STAGES.get(item.stage.strip().lower())
     if stage is None:
         raise ValueError(f"stage '{item.stage}' must be title_abstract or full_text")
-    reason = item.reason.strip().upper()
-    if not is_known(reason):
-        raise ValueError(f"unknown reason code '{item.reason}' (see review.screening.codes)")
-    if not reason.startswith(_FITS[decision]):
-        raise ValueError(f"reason '{reason}' does not fit '{decision}' (use {_FITS[decision]}…)")
+    reason, *also = (_code(code, decision) for code in (item.reason, *item.also))
     reviewer = item.reviewer.strip()
     if not reviewer or reviewer.lower() == "rules":
         raise ValueError("reviewer must be a person's name (not empty, not 'rules')")
@@ -70,7 +68,17 @@ def check(item: HumanDecision, protocols: Sequence[str]) -> HumanDecision:
     if not item.work.strip():
         raise ValueError("the work or source id is empty")
     return HumanDecision(item.work.strip(), item.protocol, decision, reason, reviewer, stage,
-                         item.note or None, item.resolve)  # fmt: skip
+                         item.note or None, item.resolve, tuple(also))  # fmt: skip
+
+
+def _code(text: str, decision: str) -> str:
+    """A catalogue reason code that fits the decision, upper-cased, or ValueError."""
+    reason = text.strip().upper()
+    if not is_known(reason):
+        raise ValueError(f"unknown reason code '{text}' (see review.screening.codes)")
+    if not reason.startswith(_FITS[decision]):
+        raise ValueError(f"reason '{reason}' does not fit '{decision}' (use {_FITS[decision]}…)")
+    return reason
 
 
 def _row(path: Path, line: int, row: dict[str, str], protocols: Sequence[str]) -> HumanDecision:
@@ -129,11 +137,41 @@ def resolve_works(con: duckdb.DuckDBPyConnection, refs: Sequence[str]) -> dict[s
     return {ref: next(iter(works)) for ref, works in found.items()}
 
 
+def _unchanged(con: duckdb.DuckDBPyConnection) -> set[tuple[object, ...]]:
+    """Each reviewer's latest decision per work, protocol and stage, as comparable tuples."""
+    rows = con.execute(
+        "SELECT work_id, protocol, stage, decided_by, decision, reasons, note FROM human_latest"
+    ).fetchall()
+    return {(*row[:5], tuple(row[5]), row[6]) for row in rows}
+
+
+def _fresh(
+    con: duckdb.DuckDBPyConnection, items: Sequence[HumanDecision], work_ids: dict[str, str]
+) -> list[HumanDecision]:
+    """The items that differ from their reviewer's latest decision (and from each other)."""
+    seen = _unchanged(con)
+    fresh = []
+    for item in items:
+        key = (work_ids[item.work], item.protocol, item.stage, item.reviewer, item.decision,
+               tuple(item.reasons()), item.note)  # fmt: skip
+        if key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh
+
+
 def record(con: duckdb.DuckDBPyConnection, items: Sequence[HumanDecision]) -> int:
-    """Append the decisions to ``decisions`` (one transaction); returns how many."""
+    """Append the decisions to ``decisions`` (one transaction); returns how many were new.
+
+    A decision equal to the reviewer's latest one on that work, protocol and stage (same
+    decision, reasons and note) is not appended again, so re-reading an export changes nothing.
+    """
     if not items:
         return 0
     work_ids = resolve_works(con, [item.work for item in items])
+    items = _fresh(con, items, work_ids)
+    if not items:
+        return 0
     now = datetime.now(UTC)
     _human_batch = pa.table({
         "decision_id": [uuid.uuid4().hex for _ in items],
