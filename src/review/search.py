@@ -70,14 +70,9 @@ class SearchOutcome:
 
 
 def _find_resumable(con: duckdb.DuckDBPyConnection, protocol: str, query: Query) -> tuple | None:
-    return store.one(
-        con,
-        "SELECT search_id, next_token, fetched, pages, reported_total FROM searches "
-        "WHERE protocol = ? AND source = ? AND query_text = ? AND filters = ?::JSON "
-        "AND status IN ('running', 'failed', 'interrupted') AND next_token IS NOT NULL "
-        "ORDER BY started_at DESC LIMIT 1",
-        [protocol, query.source, query.text, json.dumps(query.filters, sort_keys=True)],
-    )
+    filters = json.dumps(query.filters, sort_keys=True)
+    sql = store.sql_text("search_resumable")
+    return store.one(con, sql, [protocol, query.source, query.text, filters])
 
 
 def _start_search(
@@ -87,19 +82,13 @@ def _start_search(
         found = _find_resumable(con, protocol, query)
         if found:
             search_id, token, fetched, pages, total = found
-            con.execute(
-                "UPDATE searches SET status = 'running', run_id = ?, error = NULL "
-                "WHERE search_id = ?",
-                [run_id, search_id],
-            )
+            con.execute(store.sql_text("search_resume"), [run_id, search_id])
             outcome = SearchOutcome(protocol, query.source, query.label, search_id, "running")
             outcome.fetched, outcome.reported_total, outcome.resumed = fetched, total, True
             return outcome, token, pages
         search_id = uuid.uuid4().hex
         con.execute(
-            "INSERT INTO searches (search_id, run_id, protocol, source, query_label, query_text,"
-            " filters, since, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?, now(),"
-            " 'running')",
+            store.sql_text("search_insert"),
             [search_id, run_id, protocol, query.source, query.label, query.text,
              json.dumps(query.filters, sort_keys=True), since],
         )  # fmt: skip
@@ -122,14 +111,13 @@ def _save_page(
 ) -> None:
     with store.writing(db) as con, store.transaction(con):
         con.execute(
-            "INSERT INTO pages VALUES (?, ?, ?, ?, now(), ?, ?)",
+            store.sql_text("search_page"),
             [outcome.search_id, page_no, page.url, page.token, len(page.parsed.items),
              gzip.compress(page.body)],
         )  # fmt: skip
         result = store.add_found(con, outcome.search_id, records)
         con.execute(
-            "UPDATE searches SET fetched = fetched + ?, pages = pages + 1, next_token = ?, "
-            "reported_total = coalesce(?, reported_total) WHERE search_id = ?",
+            store.sql_text("search_progress"),
             [len(records), page.parsed.next_token, page.parsed.total, outcome.search_id],
         )
     outcome.new += result.inserted
@@ -150,11 +138,18 @@ def _finish(db: Path, outcome: SearchOutcome, truncated: bool, by_design: bool =
         )  # fmt: skip
     with store.writing(db) as con:
         con.execute(
-            "UPDATE searches SET status = ?, finished_at = now(), error = ?, shortfall = ?, "
-            "next_token = CASE WHEN ? IN ('completed', 'truncated', 'capped') THEN NULL "
-            "ELSE next_token END WHERE search_id = ?",
-            [outcome.status, outcome.error, shortfall, outcome.status, outcome.search_id],
+            store.sql_text("search_finish"),
+            [outcome.status, outcome.error, shortfall, outcome.search_id],
         )
+
+
+def _limit(query: Query, max_records: int | None) -> tuple[int | None, bool]:
+    """The query's record cap, and whether the source set it by design: a source may cap a
+    query on purpose (Crossref keeps the top N of each focused query), a trial run too."""
+    caps = [c for c in (max_records, query.filters.get("max_records")) if c is not None]
+    limit = min(int(c) for c in caps) if caps else None
+    by_design = max_records is None or (limit is not None and limit < max_records)
+    return limit, by_design
 
 
 def fetch_query(
@@ -169,10 +164,7 @@ def fetch_query(
     """
     outcome, token, page_no = _start_search(db, protocol.name, query, run_id, since)
     session = session_factory() if session_factory else make_session(source.http_config())
-    # A source may cap a query on purpose (Crossref keeps the top N of each focused query).
-    caps = [c for c in (max_records, query.filters.get("max_records")) if c is not None]
-    limit = min(int(c) for c in caps) if caps else None
-    by_design = max_records is None or (limit is not None and limit < max_records)
+    limit, by_design = _limit(query, max_records)
     remaining = None if limit is None else max(0, limit - outcome.fetched)
     truncated = remaining == 0
     try:

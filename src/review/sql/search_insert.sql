@@ -1,0 +1,4 @@
+-- A new search: id, run id, protocol, source, label, query text, filters (JSON text), since.
+INSERT INTO searches (search_id, run_id, protocol, source, query_label, query_text, filters,
+                      since, started_at, status)
+VALUES ($1, $2, $3, $4, $5, $6, $7::JSON, $8, now(), 'running')
