@@ -156,7 +156,7 @@ def decide_chunk(chunk: Chunk) -> ChunkResult:
     keep = np.isin(labels, [MERGE, QUEUE, RELATED])
     return ChunkResult(
         chunk.start, labels, pair_score(f)[merge], {k: v[merge] for k, v in lenient(f).items()},
-        {k: f[k][keep] for k in _SCORES},
+        {k: getattr(f, k)[keep] for k in _SCORES},
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ Exact-equality fields become +1 (equal), -1 (both known, different) or 0 (unknow
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,45 @@ from rapidfuzz import fuzz, process
 from review.dedupe.prepare import Prepared
 from review.dedupe.text import digits_compatible, venue_similarity
 
-Features = dict[str, np.ndarray]
+
+@dataclass(frozen=True)
+class Features:
+    """What one batch of candidate pairs shows, one array entry per pair (``features``).
+
+    Similarities are 0..100 (rapidfuzz), NaN when either side is missing: unknown is not
+    different. Agreement fields are +1 (both known, equal), -1 (both known, different) or 0
+    (unknown); test them with ``decide.agree``/``decide.clash``. Flags are booleans.
+    """
+
+    title: np.ndarray  # ratio or token-sort ratio of the title keys, whichever is higher
+    title_partial: np.ndarray  # partial ratio: one title the start or a part of the other
+    authors: np.ndarray  # token-set ratio of the surname lists (a cut list scores high)
+    authors_ratio: np.ndarray  # plain ratio of the surname lists (order and length count)
+    first_author: np.ndarray  # lead surname; a prefix of 4+ letters counts
+    venue: np.ndarray  # abbreviation-aware venue similarity
+    abstract: np.ndarray  # ratio of the abstracts' first 400 characters
+    year_diff: np.ndarray  # |year a - year b|, -1 unknown
+    doi: np.ndarray  # DOI stem (no ".pubN", punctuation-free), +1/0/-1
+    doi_exact: np.ndarray  # the DOI as written (lower-case, decoded), +1/0/-1
+    doi_version: np.ndarray  # Cochrane ".pubN" version, +1/0/-1
+    pmid: np.ndarray  # +1/0/-1
+    review_id: np.ndarray  # Cochrane review number (CD001234), +1/0/-1
+    volume: np.ndarray  # +1/0/-1
+    page: np.ndarray  # first page (a lone page equal to the other's last page agrees)
+    page_end: np.ndarray  # last page, +1/0/-1
+    page_overlap: np.ndarray  # +1 ranges overlap, -1 two full ranges disjoint, 0 otherwise
+    short_range: np.ndarray  # both ranges known and article-length (not a supplement's)
+    issue: np.ndarray  # +1/0/-1
+    numbers: np.ndarray  # the numbers in the titles; lost digits count as unknown
+    part: np.ndarray  # part/series number ("part 2", "trial 3"), +1/0/-1
+    kind_same: np.ndarray  # same record kind (article, erratum, comment...) or one unknown
+    venue_kind: np.ndarray  # journal / conference / preprint, +1/0/-1
+    generic: np.ndarray  # either title names a genre or is too short to identify a work
+    genre: np.ndarray  # either title is a genre word ("Editorial", "Book review")
+    living: np.ndarray  # both are chapters of a living publication (volume = year, no pages)
+    online_first: np.ndarray  # either has provisional online-first pagination
+    kinds: np.ndarray  # (n, 2) the two record kinds
+    venue_kinds: np.ndarray  # (n, 2) the two venue kinds
 
 
 def _known(values: np.ndarray) -> np.ndarray:
@@ -31,7 +70,7 @@ def _sim(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     return out
 
 
-def _agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _compare(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """+1 equal, -1 both known and different, 0 unknown."""
     both = _known(a) & _known(b)
     same = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
@@ -77,11 +116,11 @@ def _short_range(p: Prepared, i: np.ndarray, j: np.ndarray, most: int = 60) -> n
 
 def _pages(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Page agreement; a lone page equal to the other's end page ("5-10" vs "10") agrees."""
-    start = _agree(p["page_start"][i], p["page_start"][j])
+    start = _compare(p["page_start"][i], p["page_start"][j])
     lone_i = ~_known(p["page_end"][i])
     lone_j = ~_known(p["page_end"][j])
-    cross = ((_agree(p["page_start"][i], p["page_end"][j]) == 1) & lone_i) | (
-        (_agree(p["page_end"][i], p["page_start"][j]) == 1) & lone_j
+    cross = ((_compare(p["page_start"][i], p["page_end"][j]) == 1) & lone_i) | (
+        (_compare(p["page_end"][i], p["page_start"][j]) == 1) & lone_j
     )
     return np.where(cross, 1, start).astype(np.int8)
 
@@ -89,7 +128,7 @@ def _pages(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 def _numbers(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """+1 same title numbers, -1 different, 0 unknown: also when one title's digits are a
     subsequence of the other's (a truncated title, bracketed "[3H]" dropped by an export)."""
-    out = _agree(p["title_nums"][i], p["title_nums"][j])
+    out = _compare(p["title_nums"][i], p["title_nums"][j])
     digits = p["title_digits"]
     for k in np.flatnonzero(out == -1):
         a, b = digits[i[k]], digits[j[k]]
@@ -116,34 +155,34 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
     title = _sim(*col("title"), fuzz.ratio)
     title_sorted = _sim(*col("title"), fuzz.token_sort_ratio)
     ya, yb = p["year"][i], p["year"][j]
-    return {
-        "title": np.fmax(title, title_sorted),
-        "title_partial": _sim(*col("title"), fuzz.partial_ratio),
-        "authors": authors,
-        "authors_ratio": authors_ratio,
-        "first_author": first,
-        "venue": _venue(*col("venue")),
-        "abstract": _sim(*col("abstract"), fuzz.ratio),
-        "year_diff": np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),
-        "doi": _agree(*col("doi")),
-        "doi_exact": _agree(*col("doi_exact")),
-        "doi_version": _agree(*col("doi_version")),
-        "pmid": _agree(*col("pmid")),
-        "review_id": _agree(*col("review_id")),
-        "volume": _agree(*col("volume")),
-        "page": _pages(p, i, j),
-        "page_end": _agree(*col("page_end")),
-        "page_overlap": _overlap(p, i, j),
-        "short_range": _short_range(p, i, j),
-        "issue": _agree(*col("issue")),
-        "numbers": _numbers(p, i, j),
-        "part": _agree(*col("title_part")),
-        "kind_same": _agree(*col("kind")) >= 0,
-        "venue_kind": _agree(*col("venue_kind")),
-        "generic": p["generic"][i] | p["generic"][j],
-        "genre": p["genre"][i] | p["genre"][j],
-        "living": p["living"][i] & p["living"][j],
-        "online_first": p["online_first"][i] | p["online_first"][j],
-        "kinds": np.stack(col("kind"), axis=1),
-        "venue_kinds": np.stack(col("venue_kind"), axis=1),
-    }
+    return Features(
+        title=np.fmax(title, title_sorted),
+        title_partial=_sim(*col("title"), fuzz.partial_ratio),
+        authors=authors,
+        authors_ratio=authors_ratio,
+        first_author=first,
+        venue=_venue(*col("venue")),
+        abstract=_sim(*col("abstract"), fuzz.ratio),
+        year_diff=np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),
+        doi=_compare(*col("doi")),
+        doi_exact=_compare(*col("doi_exact")),
+        doi_version=_compare(*col("doi_version")),
+        pmid=_compare(*col("pmid")),
+        review_id=_compare(*col("review_id")),
+        volume=_compare(*col("volume")),
+        page=_pages(p, i, j),
+        page_end=_compare(*col("page_end")),
+        page_overlap=_overlap(p, i, j),
+        short_range=_short_range(p, i, j),
+        issue=_compare(*col("issue")),
+        numbers=_numbers(p, i, j),
+        part=_compare(*col("title_part")),
+        kind_same=_compare(*col("kind")) >= 0,
+        venue_kind=_compare(*col("venue_kind")),
+        generic=p["generic"][i] | p["generic"][j],
+        genre=p["genre"][i] | p["genre"][j],
+        living=p["living"][i] & p["living"][j],
+        online_first=p["online_first"][i] | p["online_first"][j],
+        kinds=np.stack(col("kind"), axis=1),
+        venue_kinds=np.stack(col("venue_kind"), axis=1),
+    )
