@@ -6,54 +6,15 @@ Exact-equality fields become +1 (equal), -1 (both known, different) or 0 (unknow
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from review.dedupe.authors import name_keys, swapped_match
+from review.dedupe.evidence import TITLE_REVISED, Features, at_least
 from review.dedupe.prepare import Prepared
-from review.dedupe.text import digits_compatible, venue_similarity
-
-
-@dataclass(frozen=True)
-class Features:
-    """What one batch of candidate pairs shows, one array entry per pair (``features``).
-
-    Similarities are 0..100 (rapidfuzz), NaN when either side is missing: unknown is not
-    different. Agreement fields are +1 (both known, equal), -1 (both known, different) or 0
-    (unknown); test them with ``decide.agree``/``decide.clash``. Flags are booleans.
-    """
-
-    title: np.ndarray  # ratio or token-sort ratio of the title keys, whichever is higher
-    title_partial: np.ndarray  # partial ratio: one title the start or a part of the other
-    authors: np.ndarray  # token-set ratio of the surname lists (a cut list scores high)
-    authors_ratio: np.ndarray  # plain ratio of the surname lists (order and length count)
-    first_author: np.ndarray  # lead surname; a prefix of 4+ letters counts
-    venue: np.ndarray  # abbreviation-aware venue similarity
-    abstract: np.ndarray  # ratio of the abstracts' first 400 characters
-    year_diff: np.ndarray  # |year a - year b|, -1 unknown
-    doi: np.ndarray  # DOI stem (no ".pubN", punctuation-free), +1/0/-1
-    doi_exact: np.ndarray  # the DOI as written (lower-case, decoded), +1/0/-1
-    doi_version: np.ndarray  # Cochrane ".pubN" version, +1/0/-1
-    pmid: np.ndarray  # +1/0/-1
-    review_id: np.ndarray  # Cochrane review number (CD001234), +1/0/-1
-    volume: np.ndarray  # +1/0/-1
-    page: np.ndarray  # first page (a lone page equal to the other's last page agrees)
-    page_end: np.ndarray  # last page, +1/0/-1
-    page_overlap: np.ndarray  # +1 ranges overlap, -1 two full ranges disjoint, 0 otherwise
-    short_range: np.ndarray  # both ranges known and article-length (not a supplement's)
-    issue: np.ndarray  # +1/0/-1
-    numbers: np.ndarray  # the numbers in the titles; lost digits count as unknown
-    part: np.ndarray  # part/series number ("part 2", "trial 3"), +1/0/-1
-    kind_same: np.ndarray  # same record kind (article, erratum, comment...) or one unknown
-    venue_kind: np.ndarray  # journal / conference / preprint, +1/0/-1
-    generic: np.ndarray  # either title names a genre or is too short to identify a work
-    genre: np.ndarray  # either title is a genre word ("Editorial", "Book review")
-    living: np.ndarray  # both are chapters of a living publication (volume = year, no pages)
-    online_first: np.ndarray  # either has provisional online-first pagination
-    kinds: np.ndarray  # (n, 2) the two record kinds
-    venue_kinds: np.ndarray  # (n, 2) the two venue kinds
+from review.dedupe.text import conference_alias, digits_compatible, venue_similarity
 
 
 def _known(values: np.ndarray) -> np.ndarray:
@@ -84,15 +45,59 @@ def _first_author(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(short >= 4, np.fmax(ratio, partial), ratio)
 
 
-def _venue(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Abbreviation-aware venue similarity per pair (cached per distinct pair); NaN unknown."""
-    out = np.full(len(a), np.nan)
-    cache: dict[tuple[str, str], float] = {}
+def _venue(a: np.ndarray, b: np.ndarray, conference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Abbreviation-aware venue similarity per pair (cached per distinct pair), NaN unknown;
+    and, where ``conference`` (one side is a conference), whether one is the other
+    conference's acronym (then similarity 100)."""
+    out, alias = np.full(len(a), np.nan), np.zeros(len(a), dtype=bool)
+    cache: dict[tuple[str, str, bool], tuple[float, bool]] = {}
     for k in np.flatnonzero(_known(a) & _known(b)):
-        key = (a[k], b[k])
+        key = (a[k], b[k], bool(conference[k]))
         if key not in cache:
-            cache[key] = venue_similarity(*key)
-        out[k] = cache[key]
+            similar = venue_similarity(a[k], b[k])
+            named = key[2] and similar < 100 and conference_alias(a[k], b[k])
+            cache[key] = (100.0 if named else similar, named)
+        out[k], alias[k] = cache[key]
+    return out, alias
+
+
+def _head(a: np.ndarray, b: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Ratio of the shorter surname list and the longer one cut to as many names, on ``rows``
+    (NaN elsewhere): 100 when one list is the other cut after its first names."""
+    out = np.full(len(a), np.nan)
+    short, cut = [], []
+    for k in rows:
+        x, y = a[k].split(), b[k].split()
+        x, y = (x, y) if len(x) <= len(y) else (y, x)
+        short.append(" ".join(x))
+        cut.append(" ".join(y[: len(x)]))
+    if short:
+        out[rows] = process.cpdist(short, cut, scorer=fuzz.ratio, workers=-1)
+    return out
+
+
+def _swapped(lists: np.ndarray, i: np.ndarray, j: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(lead author the same person, share of the shorter list found) on ``rows``, names
+    matched whichever way round given and family names were written (NaN elsewhere). The
+    names are read only for the records these rows compare."""
+    out = np.full((len(i), 2), np.nan)
+    keys: dict[int, tuple] = {}
+    for k in rows:
+        for r in (i[k], j[k]):
+            if r not in keys:
+                keys[r] = name_keys(lists[r])
+        lead, share = swapped_match(keys[i[k]], keys[j[k]])
+        out[k] = (100.0 if lead else np.nan, share)
+    return out
+
+
+def _moved(a: np.ndarray, b: np.ndarray, clash: np.ndarray, shortest: int = 8) -> np.ndarray:
+    """Where two different DOIs have the same suffix (``shortest`` characters or more) under
+    another prefix: the journal moved publisher ("10.3109/1562..." became "10.1080/1562...")."""
+    out = np.zeros(len(a), dtype=bool)
+    for k in np.flatnonzero(clash):
+        sa, sb = a[k].partition("/")[2], b[k].partition("/")[2]
+        out[k] = sa == sb and len(sa) >= shortest
     return out
 
 
@@ -139,8 +144,9 @@ def _numbers(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-def features(p: Prepared, pairs: np.ndarray) -> Features:
-    """All pair features for ``pairs`` (n, 2) of indices into ``p``."""
+def features(p: Prepared, pairs: np.ndarray, disabled: frozenset[str] = frozenset()) -> Features:
+    """All pair features for ``pairs`` (n, 2) of indices into ``p`` (``disabled``: rules
+    switched off)."""
     i, j = pairs[:, 0], pairs[:, 1]
 
     def col(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -152,25 +158,41 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
     authors = np.where(same_letters, 100.0, _sim(*col("authors"), fuzz.token_set_ratio))
     authors_ratio = np.where(same_letters, 100.0, _sim(*col("authors"), fuzz.ratio))
     first = np.where(same_letters, 100.0, _first_author(*col("first_author")))
-    title = _sim(*col("title"), fuzz.ratio)
-    title_sorted = _sim(*col("title"), fuzz.token_sort_ratio)
+    title = np.fmax(_sim(*col("title"), fuzz.ratio), _sim(*col("title"), fuzz.token_sort_ratio))
+    page = _pages(p, i, j)
+    # Only where the title or the place could make a pair (below TITLE_REVISED no author
+    # evidence can), and the names do not already agree.
+    placed = at_least(title, TITLE_REVISED) | (page == 1)
+    worth = placed & ((first < 100) | (authors < 100))
+    if "swapped_names" not in disabled:
+        swapped = _swapped(p["author_list"], i, j, np.flatnonzero(worth))
+        first, authors = np.fmax(first, swapped[:, 0]), np.fmax(authors, swapped[:, 1])
+    cut = np.flatnonzero(placed & (authors_ratio < 100))
+    conference = (p["venue_kind"][i] == "conference") | (p["venue_kind"][j] == "conference")
+    acronyms = conference & ("conference_venue" not in disabled)
+    venue, alias = _venue(*col("venue"), acronyms)
     ya, yb = p["year"][i], p["year"][j]
+    doi = _compare(*col("doi"))
+    moved = _moved(*col("doi_exact"), (doi == -1) & ("doi_moved" not in disabled))
     return Features(
-        title=np.fmax(title, title_sorted),
+        title=title,
         title_partial=_sim(*col("title"), fuzz.partial_ratio),
         authors=authors,
         authors_ratio=authors_ratio,
+        authors_head=_head(*col("authors"), cut),
         first_author=first,
-        venue=_venue(*col("venue")),
+        venue=venue,
+        venue_alias=alias,
         abstract=_sim(*col("abstract"), fuzz.ratio),
         year_diff=np.where((ya >= 0) & (yb >= 0), np.abs(ya - yb), -1),
-        doi=_compare(*col("doi")),
+        doi=doi,
+        doi_moved=moved,
         doi_exact=_compare(*col("doi_exact")),
         doi_version=_compare(*col("doi_version")),
         pmid=_compare(*col("pmid")),
         review_id=_compare(*col("review_id")),
         volume=_compare(*col("volume")),
-        page=_pages(p, i, j),
+        page=page,
         page_end=_compare(*col("page_end")),
         page_overlap=_overlap(p, i, j),
         short_range=_short_range(p, i, j),
@@ -183,6 +205,9 @@ def features(p: Prepared, pairs: np.ndarray) -> Features:
         genre=p["genre"][i] | p["genre"][j],
         living=p["living"][i] & p["living"][j],
         online_first=p["online_first"][i] | p["online_first"][j],
+        abstract_side=p["abstract_like"][i] ^ p["abstract_like"][j],
+        languages_differ=p["title_foreign"][i] ^ p["title_foreign"][j],
         kinds=np.stack(col("kind"), axis=1),
         venue_kinds=np.stack(col("venue_kind"), axis=1),
+        disabled=disabled,
     )
