@@ -68,12 +68,13 @@ def issue_clash(f: Features) -> np.ndarray:
 
 def abstract_doi(f: Features) -> np.ndarray:
     """A shared DOI between an article and a meeting abstract printed in another venue's
-    supplement (one page or "Suppl" on one side only, another venue name and another
-    volume): an export gave the abstract the article's DOI. A journal known by two names
-    ("Medicine (Baltimore)", "Medicine (United States)") keeps its volume."""
+    supplement: one page or "Suppl" on one side only, another venue name, and another
+    volume or year. An export gave the abstract the article's DOI. A journal known by two
+    names ("Medicine (Baltimore)", "Medicine (United States)") keeps its volume and year."""
     if not f.on("doi_abstract_veto"):
         return np.zeros(len(f.title), dtype=bool)
-    other_venue = ~np.isnan(f.venue) & (f.venue < VENUE_AGREES) & clash(f.volume)
+    elsewhere = clash(f.volume) | (f.year_diff >= 1)
+    other_venue = ~np.isnan(f.venue) & (f.venue < VENUE_AGREES) & elsewhere
     return (agree(f.doi) | agree(f.doi_exact)) & f.abstract_side & other_venue
 
 
