@@ -1,16 +1,24 @@
 """Dedupe benchmark: every set in ../shared/dedup through the real user path, scored.
 
-    .venv/bin/python bench/dedupe.py [SET ...] [--bibdedupe /work/bibdedupe-venv/bin/python]
-        [--scaling] [--out bench/results/dedupe.md]
+    .venv/bin/python bench/dedupe.py [SET ...] [--bibdedupe /work/bib/bin/python]
+        [--scaling] [--ablation] [--out bench/results/dedupe.md]
 
 Per set: `review import` -> `review dedupe` -> `review query duplicates --format csv`,
 scored with ../shared/dedup/score.py. "Ours" is wall-clock for the three commands together;
 peak memory is the largest max-RSS of those processes (each measured alone, via wait4).
 "Our dedupe step" is `review dedupe` alone, the step bib-dedupe's own run corresponds to.
-bib-dedupe 0.11 (prep/block/match/cluster, as its README runs it) runs after ours, in its own
-venv on the same machine, never concurrently. Blocking recall is the share of true duplicate
-pairs among the candidate pairs. ``--scaling`` times the library (prepare..cluster) on seeded
-random samples of depression. The table goes to ``--out`` (git-ignored) and to stdout.
+The review queue is the row count of `review query duplicate_candidates` afterwards (one row
+per pair of works to check). bib-dedupe 0.11 (prep/block/match/cluster, as its README runs
+it) runs after ours, in its own venv on the same machine, never concurrently; its clusters
+are scored with the same score.py. Blocking recall is the share of true duplicate pairs
+among the candidate pairs. ``--scaling`` times the library (prepare..cluster) on seeded
+random samples of depression.
+
+``--ablation`` runs the library once per named rule (``review.dedupe.rules.RULES``) with that
+rule switched off, per development set, and once with all of them off (the rules before
+issue 11); each rule's row names the set that was held out while the rule was designed, so
+its figures there are the leave-one-set-out check. The tables go to ``--out`` (git-ignored)
+and to stdout.
 """
 
 from __future__ import annotations
@@ -33,12 +41,39 @@ SETS = ["stroke", "cytology_screening", "srsr", "depression", "special_cases"]
 REVIEW = [str(ROOT / ".venv" / "bin" / "review")]
 PY = str(ROOT / ".venv" / "bin" / "python")
 PUBLISHED_FN = {"stroke": 2, "cytology_screening": 6, "srsr": 68, "depression": 88}
+DEVELOPMENT = ["stroke", "cytology_screening", "srsr", "depression"]
+# The development set each rule was designed without (its leave-one-set-out check).
+HELD_OUT = {
+    "recurring_title": "srsr", "issue_clash": "srsr", "generic_same_issue": "srsr",
+    "doi_abstract_veto": "depression", "conference_venue": "srsr", "conference_ssrn": "srsr",
+    "swapped_names": "depression", "cut_authors": "depression", "provisional_pages": "srsr",
+    "article_number": "depression", "translated_title": "srsr", "roman_pages": "srsr",
+    "doi_moved": "srsr", "year_typo": "srsr",
+}  # fmt: skip
 BIB = """
-import sys, time, pandas as pd
+import csv, sys, pandas as pd
 from bib_dedupe.bib_dedupe import prep, block, match, cluster
 df = pd.read_csv(sys.argv[1], dtype=str)
 pairs = block(prep(df))
 groups = cluster(match(pairs))
+with open(sys.argv[2], "w", newline="") as f:
+    out = csv.writer(f)
+    out.writerow(["merged_ids"])
+    out.writerows([";".join(sorted(map(str, g)))] for g in groups if len(g) > 1)
+"""
+ABLATE = """
+import json, sys
+sys.path.insert(0, sys.argv[3])
+from dedupe import load_table, queue_size, score_labels
+from review.dedupe import link
+from review.dedupe.rules import RULES
+t = load_table(sys.argv[1])
+configs = [("all", [])] + [(name, [name]) for name in RULES] + [("none", list(RULES))]
+for config, off in configs:
+    res = link(t, disabled=off)
+    scored = score_labels(sys.argv[2], t, res.labels)
+    print(json.dumps({"config": config, "FP": scored["FP"], "FN": scored["FN"],
+                      "queue": queue_size(res)}), flush=True)
 """
 SCALE = """
 import sys, time, random
@@ -99,9 +134,13 @@ def run_ours(name: str, tmp: Path) -> dict:
         peaks.append(peak)
     rows = list(csv.DictReader(io.StringIO(text)))
     pred.write_text("ID,group\n" + "".join(f"{r['source_id']},{r['work_id']}\n" for r in rows))
+    _, _, queued = _timed([*REVIEW, "query", "duplicate_candidates", "--db", str(db), "--format",
+                           "csv"])  # fmt: skip
+    queue = len(list(csv.DictReader(io.StringIO(queued))))
     return {
         "set": name, "import_s": round(times[0], 1), "dedupe_s": round(times[1], 1),
-        "total_s": round(sum(times), 1), "peak_mb": max(peaks), **_score(name, pred),
+        "total_s": round(sum(times), 1), "peak_mb": max(peaks), "queue": queue,
+        "queue_pct": round(100 * queue / len(rows), 2), **_score(name, pred),
     }  # fmt: skip
 
 
@@ -128,15 +167,51 @@ def run_set(name: str, bib_python: str | None) -> dict:
     """Ours, then bib-dedupe (never at the same time), then blocking recall."""
     with tempfile.TemporaryDirectory() as tmp:
         result = run_ours(name, Path(tmp))
-    if bib_python and name in PUBLISHED_FN:
-        bib_wall, bib_peak, _ = _timed([bib_python, "-c", BIB, str(_data(name))])
-        result.update(bibdedupe_s=round(bib_wall, 1), bibdedupe_peak_mb=bib_peak)
-        result["speedup"] = round(bib_wall / result["total_s"], 1)
-        result["speedup_dedupe"] = round(bib_wall / result["dedupe_s"], 1)
+        if bib_python and name in PUBLISHED_FN:
+            pred = Path(tmp) / "bib.csv"
+            bib_wall, bib_peak, _ = _timed([bib_python, "-c", BIB, str(_data(name)), str(pred)])
+            bib = _score(name, pred)
+            result.update(bibdedupe_s=round(bib_wall, 1), bibdedupe_peak_mb=bib_peak,
+                          bibdedupe_FP=bib["FP"], bibdedupe_FN=bib["FN"])  # fmt: skip
+            result["speedup"] = round(bib_wall / result["total_s"], 1)
+            result["speedup_dedupe"] = round(bib_wall / result["dedupe_s"], 1)
     # In a child process: the tables it loads would inflate later children's peak RSS.
     _, _, text = _timed([PY, __file__, "--blocking-recall", name])
     result["blocking_recall"] = float(text.strip())
     return result
+
+
+def score_labels(name: str, table, labels) -> dict:  # type: ignore[no-untyped-def]
+    """score.py's figures for cluster labels per record of ``table`` (a library run)."""
+    sys.path.insert(0, str(SHARED))
+    import score as scorer  # ../shared/dedup/score.py
+
+    groups: dict[int, list[str]] = {}
+    for sid, label in zip(table.column("source_id").to_pylist(), labels, strict=True):
+        groups.setdefault(int(label), []).append(sid)
+    folder = SHARED / name
+    truth = scorer.read_groups(folder / "merged_record_ids.csv")
+    return scorer.score(scorer.record_ids(folder), truth, list(groups.values()))
+
+
+def queue_size(res) -> int:  # type: ignore[no-untyped-def]
+    """Queued pairs of a library run, one per pair of works (as `review dedupe` stores them)."""
+    from review.dedupe.decide import QUEUE
+
+    pairs = res.pairs[res.decisions == QUEUE]
+    works = {tuple(sorted(p)) for p in res.labels[pairs].tolist() if p[0] != p[1]}
+    return len(works)
+
+
+def ablation(sets: list[str]) -> dict[str, dict[str, dict]]:
+    """Per development set, FP/FN/queue with every rule, without each, and without all."""
+    out: dict[str, dict[str, dict]] = {}
+    for name in sets:
+        _, _, text = _timed([PY, "-c", ABLATE, str(_data(name)), name, str(ROOT / "bench")])
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        out[name] = {r["config"]: r for r in rows}
+        print(json.dumps({name: out[name]}), flush=True)
+    return out
 
 
 def scaling(sizes: tuple[int, ...] = (10_000, 20_000, 40_000, 80_000)) -> list[dict]:
@@ -162,23 +237,33 @@ def load_table(path: str, limit: int | None = None):  # type: ignore[no-untyped-
     return records_table(records).append_column("work_id", pa.nulls(len(records), pa.string()))
 
 
+def _cell(r: dict, key: str, fmt: str = "{}") -> str:
+    return fmt.format(r[key]) if key in r else "-"
+
+
 def table(results: dict) -> str:
     """The results as a Markdown report."""
     head = (
-        "| set | records | FP | FN | FN published bib-dedupe | recall | wrong-merge clusters "
-        "| ours end to end s | our dedupe step s | bib-dedupe s | bib-dedupe / ours end to end "
-        "| bib-dedupe / our dedupe step | peak MB | blocking recall |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| set | records | FP | FN | bib-dedupe FP / FN here (published FN) | wrong-merge clusters "
+        "| queue (% of records) | ours end to end s | our dedupe step s | bib-dedupe s "
+        "| bib-dedupe / ours end to end | bib-dedupe / our dedupe step | our peak MB "
+        "| bib-dedupe peak MB | blocking recall |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
-    lines = [
-        f"| {r['set']} | {r['records']} | {r['FP']} | {r['FN']} | "
-        f"{PUBLISHED_FN.get(r['set'], '-')} | {r['recall']} | {r['wrong_merge_clusters']} | "
-        f"{r['total_s']} | {r['dedupe_s']} | {r.get('bibdedupe_s', '-')} | "
-        f"{r.get('speedup', '-')} | {r.get('speedup_dedupe', '-')} | "
-        f"{r['peak_mb']} | {r['blocking_recall']} |"
-        for r in results["sets"]
-    ]
+    lines = []
+    for r in results["sets"]:
+        bib = (f"{r['bibdedupe_FP']} / {r['bibdedupe_FN']} ({PUBLISHED_FN[r['set']]})"
+               if "bibdedupe_FP" in r else "-")  # fmt: skip
+        lines.append(
+            f"| {r['set']} | {r['records']} | {r['FP']} | {r['FN']} | {bib} | "
+            f"{r['wrong_merge_clusters']} | {r['queue']} ({r['queue_pct']}%) | {r['total_s']} | "
+            f"{r['dedupe_s']} | {_cell(r, 'bibdedupe_s')} | {_cell(r, 'speedup', '{}x')} | "
+            f"{_cell(r, 'speedup_dedupe', '{}x')} | {r['peak_mb']} | "
+            f"{_cell(r, 'bibdedupe_peak_mb')} | {r['blocking_recall']} |"
+        )
     out = "## Dedupe benchmark\n\n" + head + "\n".join(lines) + "\n"
+    if results.get("ablation"):
+        out += ablation_table(results["ablation"])
     if results["scaling"]:
         out += "\n### Scaling (library, random samples of depression)\n\n"
         out += "| records | link s | peak MB |\n|---:|---:|---:|\n"
@@ -188,11 +273,50 @@ def table(results: dict) -> str:
     return out + f"\nMachine: {os.cpu_count()} CPUs; run {time.strftime('%Y-%m-%d %H:%M')}.\n"
 
 
+def ablation_table(abl: dict[str, dict[str, dict]]) -> str:
+    """FP/FN per set with every rule and without one; the held-out set's change apart."""
+    sets = [s for s in DEVELOPMENT if s in abl]
+    head = (
+        "\n### Ablation and leave-one-set-out (library; FP/FN with every rule -> without this "
+        "one)\n\n| rule | held out while designed | "
+        + " | ".join(sets)
+        + " | FN change on the held-out set | FN change on the other sets |\n"
+        + "|---|---|"
+        + "---:|" * len(sets)
+        + "---:|---:|\n"
+    )
+    rows = []
+    for rule in [c for c in next(iter(abl.values())) if c not in ("all",)]:
+        held = HELD_OUT.get(rule, "-")
+        cells, held_delta, other_delta = [], 0, 0
+        for name in sets:
+            a, b = abl[name]["all"], abl[name][rule]
+            cells.append(f"{a['FP']}/{a['FN']} -> {b['FP']}/{b['FN']}")
+            gain = b["FN"] - a["FN"]  # misses the rule saves (negative: misses it costs)
+            held_delta, other_delta = (
+                (held_delta + gain, other_delta)
+                if name == held
+                else (held_delta, other_delta + gain)
+            )
+        label = "all rules of issue 11 (= before)" if rule == "none" else f"`{rule}`"
+        held_cell = "-" if held == "-" else f"{-held_delta:+d}"
+        rows.append(f"| {label} | {held} | " + " | ".join(cells) +
+                    f" | {held_cell} | {-other_delta:+d} |")  # fmt: skip
+    note = (
+        "\nA change is the rule's effect on missed duplicates (negative: the rule saves misses; "
+        "positive: it costs them). Queue with every rule: "
+        + ", ".join(f"{name} {abl[name]['all']['queue']}" for name in sets)
+        + " pairs of works.\n"
+    )
+    return head + "\n".join(rows) + "\n" + note
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("sets", nargs="*", default=SETS)
     parser.add_argument("--bibdedupe", help="python of a venv with bib-dedupe installed")
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--ablation", action="store_true", help="per-rule ablation (library)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "dedupe.md"))
     parser.add_argument("--blocking-recall", metavar="SET", help=argparse.SUPPRESS)
     parser.add_argument("--render", metavar="JSON", help="print the table of an earlier run")
@@ -207,11 +331,13 @@ def main(argv: list[str]) -> int:
                 r["speedup_dedupe"] = round(r["bibdedupe_s"] / r["dedupe_s"], 1)
         print(table(results))
         return 0
-    results: dict = {"sets": [], "scaling": []}
+    results: dict = {"sets": [], "scaling": [], "ablation": {}}
     for name in args.sets:
         r = run_set(name, args.bibdedupe)
         results["sets"].append(r)
         print(json.dumps({k: v for k, v in r.items() if k != "wrong_merge_examples"}), flush=True)
+    if args.ablation:
+        results["ablation"] = ablation([s for s in args.sets if s in DEVELOPMENT])
     if args.scaling:
         results["scaling"] = scaling()
         print(json.dumps(results["scaling"]), flush=True)

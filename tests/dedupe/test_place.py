@@ -48,3 +48,18 @@ def test_year_as_pages_and_misplaced_pages_are_repaired() -> None:
     assert where["issue"].to_pylist() == [None, None, None, "4", "2"]
     assert where["page_start"].to_pylist() == ["251", "401", "30", None, "5"]
     assert where["page_end"].to_pylist() == [None, "402", "39", None, "9"]
+
+
+def test_an_article_number_in_the_issue_is_the_page_and_the_issue_is_in_the_volume() -> None:
+    """Embase: "64 (1) (no pagination)" as the volume and the article number "A5316" as the
+    issue; another export of the same article has volume 64, issue 1."""
+    where = place(
+        volume=_s("64 (1) (no pagination)", "64", "12"),
+        issue=_s("A5316", "1", "3"),
+        pages=_s(None, None, "1-9"),
+        venue=_s(None, None, None),
+        year=pa.array([2017, 2017, 2019], pa.int32()),
+    )
+    assert where["volume"].to_pylist() == ["64", "64", "12"]
+    assert where["issue"].to_pylist() == ["1", "1", "3"]
+    assert where["page_start"].to_pylist() == ["5316", None, "1"]

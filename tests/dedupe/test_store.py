@@ -95,3 +95,22 @@ def test_settled_pairs_are_pruned_when_a_later_run_joins_them(tmp_path: Path) ->
         left = con.execute("SELECT record_a, record_b FROM duplicate_candidates").fetchall()
         assert ("s:0", "s:2") not in left and ("s:0", "s:4") in left
         assert con.execute("SELECT count(*) FROM work_relations").fetchall() == [(0,)]
+
+
+def test_the_queue_holds_one_pair_per_pair_of_works(tmp_path: Path) -> None:
+    """An article and the same study's meeting abstract, each exported twice: the reviewer
+    gets one question (are these two works one?), not one per pair of records."""
+    abstract = {**ARTICLE, "title": ARTICLE["title"].replace("a randomised", "a pilot"),
+                "venue": "Stroke", "volume": "42", "pages": "e589"}  # fmt: skip
+    rows = [ARTICLE, {**ARTICLE, "venue": "J Affect Disord"}, abstract, {**abstract}]
+    records = [Record(source="s", source_id=str(i), **r) for i, r in enumerate(rows)]
+    with open_store(tmp_path / "db.duckdb") as con:
+        upsert_records(con, records)
+        summary = dedupe.run(con)
+        queued = con.execute(
+            "SELECT a.work_id, b.work_id FROM duplicate_candidates c "
+            "JOIN records a ON a.record_id = c.record_a JOIN records b ON b.record_id = c.record_b"
+        ).fetchall()
+    assert summary.works == 2
+    assert len(queued) == summary.candidates_queued == 1
+    assert queued[0][0] != queued[0][1]

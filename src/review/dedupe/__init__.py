@@ -64,13 +64,28 @@ def _existing(table: pa.Table, o: Overrides, full: bool) -> np.ndarray | None:
     return works
 
 
-def _pairs(table: pa.Table, res: LinkResult, label: int, extra: dict[str, np.ndarray]) -> pa.Table:
-    """Arrow rows (record_a, record_b, ...) for the result's pairs with ``label``."""
+def _pairs(
+    table: pa.Table, res: LinkResult, keep: np.ndarray, extra: dict[str, np.ndarray]
+) -> pa.Table:
+    """Arrow rows (record_a, record_b, ...) for the result's pairs where ``keep``."""
     rid = np.array(table.column("record_id").to_pylist(), dtype=object)
-    keep = res.decisions == label
     cols = {"record_a": list(rid[res.pairs[keep, 0]]), "record_b": list(rid[res.pairs[keep, 1]])}
     cols.update({k: v[keep].tolist() for k, v in extra.items()})
     return pa.table(cols)
+
+
+def _queued(res: LinkResult, works: np.ndarray) -> np.ndarray:
+    """The queued pairs to store: one per pair of different works (the most similar titles
+    first), since a reviewer decides works, and merging one pair joins the two works."""
+    keep = np.zeros(len(res.decisions), dtype=bool)
+    seen: set[tuple[str, str]] = set()
+    order = np.argsort(-np.nan_to_num(res.scores["title"], nan=0.0), kind="stable")
+    for k in order[res.decisions[order] == QUEUE]:
+        a, b = sorted((works[res.pairs[k, 0]], works[res.pairs[k, 1]]))
+        if a != b and (a, b) not in seen:
+            seen.add((a, b))
+            keep[k] = True
+    return keep
 
 
 def _relation(kinds: list[str]) -> str:
@@ -120,11 +135,11 @@ def write(con: duckdb.DuckDBPyConnection, loaded: Loaded, res: LinkResult) -> De
     old = np.array(table.column("work_id").to_pylist(), dtype=object)
     works = db.assign_work_ids(rid, old, res.labels)
     s = res.scores
-    queue = _pairs(table, res, QUEUE, {
+    queue = _pairs(table, res, _queued(res, works), {
         "title_sim": s["title"], "author_sim": s["authors"], "year_diff": s["year_diff"],
         "same_doi": s["doi"].astype(np.int32),
     })  # fmt: skip
-    related = _pairs(table, res, RELATED, {"title_sim": s["title"]})
+    related = _pairs(table, res, res.decisions == RELATED, {"title_sim": s["title"]})
     related = related.append_column(
         "relation", pa.array([_relation(list(k)) for k in s["kinds"][res.decisions == RELATED]])
     )

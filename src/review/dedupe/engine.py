@@ -20,8 +20,10 @@ import pyarrow as pa
 
 from review.dedupe.block import candidate_pairs
 from review.dedupe.cluster import cluster
-from review.dedupe.decide import MERGE, QUEUE, RELATED, decide, lenient, pair_score
+from review.dedupe.decide import MERGE, QUEUE, RELATED, binding, decide, lenient, pair_score
 from review.dedupe.prepare import Prepared, prepare
+from review.dedupe.recurring import recurring
+from review.dedupe.rules import check
 from review.dedupe.score import features
 
 
@@ -53,14 +55,15 @@ def _index(p: Prepared) -> dict[str, int]:
     return {rid: i for i, rid in enumerate(p["record_id"])}
 
 
-def _apart(p: Prepared, o: Overrides) -> dict[int, set[int]]:
-    """Record index -> indices it must never share a work with."""
+def _apart(p: Prepared, o: Overrides, vetoed: np.ndarray) -> dict[int, set[int]]:
+    """Record index -> indices it must never share a work with: a reviewer's splits and the
+    pairs a binding veto keeps apart (``vetoed``, index pairs)."""
     idx = _index(p)
     out: dict[int, set[int]] = {}
-    for a, b in o.split:
-        if a in idx and b in idx:
-            out.setdefault(idx[a], set()).add(idx[b])
-            out.setdefault(idx[b], set()).add(idx[a])
+    splits = [(idx[a], idx[b]) for a, b in o.split if a in idx and b in idx]
+    for a, b in [*splits, *map(tuple, vetoed.tolist())]:
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
     everyone = set(range(len(idx)))
     for rid in o.isolate:
         if rid in idx:
@@ -94,6 +97,7 @@ class Plan:
     pairs: np.ndarray
     existing: np.ndarray | None
     overrides: Overrides
+    disabled: frozenset[str] = frozenset()  # rules switched off (``rules.RULES``)
 
 
 @dataclass
@@ -104,18 +108,21 @@ class Chunk:
     start: int
     prepared: Prepared
     pairs: np.ndarray
+    disabled: frozenset[str] = frozenset()
 
 
 @dataclass
 class ChunkResult:
     """What ``finish`` needs of a chunk's pairs, in pair order: every pair's label, the merge
-    order and lenient fields of the MERGE pairs, and the scores of the kept pairs."""
+    order and lenient fields of the MERGE pairs, the scores of the kept pairs, and which
+    pairs (positions in the chunk) a binding veto keeps in different works."""
 
     start: int
     labels: np.ndarray
     merge_score: np.ndarray
     lenient: dict[str, np.ndarray]
     scores: dict[str, np.ndarray]
+    apart: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
 
 def plan(
@@ -123,11 +130,15 @@ def plan(
     *,
     existing: np.ndarray | None = None,
     overrides: Overrides | None = None,
+    disabled: Iterable[str] = (),
 ) -> Plan:
     """Prepare and block ``table`` (arguments as ``link``'s)."""
-    p = prepare(table)
+    off = check(disabled)
+    p = prepare(table, disabled=off)
+    if "recurring_title" not in off:
+        p["generic"] = p["generic"] | recurring(p)
     new = None if existing is None else np.array([w is None for w in existing], dtype=bool)
-    return Plan(p, candidate_pairs(p, only=new), existing, overrides or Overrides())
+    return Plan(p, candidate_pairs(p, only=new), existing, overrides or Overrides(), off)
 
 
 def _subset(p: Prepared, rows: np.ndarray) -> Prepared:
@@ -144,19 +155,20 @@ def chunks(pl: Plan, size: int = PAIRS_PER_CHUNK) -> list[Chunk]:
     for start in range(0, max(len(pl.pairs), 1), size):
         pairs = pl.pairs[start : start + size]
         rows, local = np.unique(pairs, return_inverse=True)
-        out.append(Chunk(start, _subset(pl.prepared, rows), local.reshape(pairs.shape)))
+        prepared = _subset(pl.prepared, rows)
+        out.append(Chunk(start, prepared, local.reshape(pairs.shape), pl.disabled))
     return out
 
 
 def decide_chunk(chunk: Chunk) -> ChunkResult:
     """Score and decide one chunk's pairs (pure: no database, no other chunk needed)."""
-    f = features(chunk.prepared, chunk.pairs)
+    f = features(chunk.prepared, chunk.pairs, disabled=chunk.disabled)
     labels = decide(f)
     merge = labels == MERGE
     keep = np.isin(labels, [MERGE, QUEUE, RELATED])
     return ChunkResult(
         chunk.start, labels, pair_score(f)[merge], {k: v[merge] for k, v in lenient(f).items()},
-        {k: f[k][keep] for k in _SCORES},
+        {k: getattr(f, k)[keep] for k in _SCORES}, np.flatnonzero(binding(f)),
     )  # fmt: skip
 
 
@@ -177,9 +189,10 @@ def finish(pl: Plan, chunk_results: Iterable[ChunkResult]) -> LinkResult:
     forced = [(idx[a], idx[b]) for a, b in o.merge if a in idx and b in idx]
     isolated = {idx[r] for r in o.isolate if r in idx}
     merge = labels == MERGE
+    vetoed = pl.pairs[np.concatenate([r.start + r.apart for r in results])]
     clusters, refused = cluster(
         p, pl.pairs[merge], np.concatenate([r.merge_score for r in results]),
-        groups=_groups(pl.existing, isolated), forced=forced, apart=_apart(p, o),
+        groups=_groups(pl.existing, isolated), forced=forced, apart=_apart(p, o, vetoed),
         lenient=_joined([r.lenient for r in results]),
     )  # fmt: skip
     keep = np.isin(labels, [MERGE, QUEUE, RELATED])
@@ -192,8 +205,10 @@ def link(
     *,
     existing: np.ndarray | None = None,
     overrides: Overrides | None = None,
+    disabled: Iterable[str] = (),
 ) -> LinkResult:
     """Cluster the records of ``table``; with ``existing`` (work id or None per record), only
-    records without a work are compared, and existing works are kept together."""
-    pl = plan(table, existing=existing, overrides=overrides)
-    return finish(pl, [decide_chunk(Chunk(0, pl.prepared, pl.pairs))])
+    records without a work are compared, and existing works are kept together. ``disabled``
+    names rules to switch off (``rules.RULES``; for ablation and tests, never in production)."""
+    pl = plan(table, existing=existing, overrides=overrides, disabled=disabled)
+    return finish(pl, [decide_chunk(Chunk(0, pl.prepared, pl.pairs, pl.disabled))])

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from review.dedupe.authors import letters, surnames
 from review.dedupe.place import place
-from review.dedupe.text import first_number, fold, squash, title_key, venue_key
+from review.dedupe.text import first_number, fold, other_language, squash, title_key, venue_key
 
 Prepared = dict[str, np.ndarray]
 
@@ -133,8 +133,9 @@ def _first_group(arr: pa.Array, pattern: str) -> pa.Array:
     return pc.if_else(pc.is_valid(parts), pc.struct_field(parts, "g"), pa.scalar(None, pa.string()))
 
 
-def prepare(table: pa.Table) -> Prepared:
-    """Comparison fields for every record of ``table`` (columns as in the records table)."""
+def prepare(table: pa.Table, disabled: frozenset[str] = frozenset()) -> Prepared:
+    """Comparison fields for every record of ``table`` (columns as in the records table;
+    ``disabled``: rules switched off)."""
     raw_title = _strings(table, "title")
     key = title_key(raw_title)
     venue = _strings(table, "venue")
@@ -154,14 +155,19 @@ def prepare(table: pa.Table) -> Prepared:
         else pa.array([-1] * table.num_rows)
     )
     volume, issue, pages = (_strings(table, name) for name in ("volume", "issue", "pages"))
-    where = place(volume, issue, pages, venue, year)
+    where = place(
+        volume, issue, pages, venue, year, "article_number" not in disabled,
+        "roman_pages" not in disabled,
+    )  # fmt: skip
     start, end = where["page_start"], where["page_end"]
     kind = _kinds(raw_title, flags or [None] * table.num_rows)
     preprint_doi = _np(
         pc.fill_null(pc.match_substring_regex(doi_exact, _PREPRINT_DOI), False)
     ).astype(bool)
     vkind = _venue_kind(venue, _strings(table, "publication_type"))
-    vkind[preprint_doi] = "preprint"
+    # A conference paper's SSRN (or other preprint-server) DOI is a copy, not a preprint.
+    keeps_venue = (vkind == "conference") & ("conference_ssrn" not in disabled)
+    vkind[preprint_doi & ~keeps_venue] = "preprint"
     return {
         "record_id": _np(_strings(table, "record_id")),
         "title": _np(key),
@@ -169,12 +175,14 @@ def prepare(table: pa.Table) -> Prepared:
         "title_nums": _np(_title_numbers(key)),
         "title_digits": _np(_title_digits(key)),
         "title_part": _np(_part_number(key)),
+        "title_foreign": np.array(other_language(key), dtype=bool),
         "generic": _is_generic(key, venue),
         "genre": _np(pc.fill_null(pc.match_substring_regex(key, _GENERIC), True)).astype(bool),
         "living": _living(where, year),
         "kind": kind,
         "authors": np.array([" ".join(n) for n in names], dtype=object),
         "author_letters": np.array([letters(a) or None for a in authors] or [None] * len(names)),
+        "author_list": _objects(authors or [[] for _ in names]),
         "first_author": np.array([n[0] if n else None for n in names], dtype=object),
         "year": np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int32),
         "venue": _np(venue_key(venue)),
@@ -193,6 +201,7 @@ def prepare(table: pa.Table) -> Prepared:
             doi_exact, *(_strings(table, name) for name in ("pages", "issue", "volume"))
         )),
         "online_first": _online_first(start, end, where["volume"]),
+        "abstract_like": _abstract_like(volume, issue, pages, start, end),
         "abstract": _np(pc.utf8_slice_codeunits(squash(fold(_strings(table, "abstract"))), 0, 400)),
     }  # fmt: skip
 
@@ -242,3 +251,29 @@ def _online_first(start: pa.Array, end: pa.Array, volume: pa.Array) -> np.ndarra
     """Online-first pagination ("1-17" with no volume yet, or a bare "1"): provisional."""
     first = pc.fill_null(pc.equal(start, "1"), False)
     return _np(pc.and_(first, pc.or_(pc.is_null(volume), pc.is_null(end)))).astype(bool)
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """A 1-d object array of arbitrary values (tuples stay whole)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+# A supplement: "29 Suppl 4", "Supplement 1", "S2", or pages "S418".
+_SUPPLEMENT = r"(?i)\bsup(?:p|pl|plement)?\b|suppl|^\s*s\d"
+
+
+def _abstract_like(
+    volume: pa.Array, issue: pa.Array, pages: pa.Array, start: pa.Array, end: pa.Array
+) -> np.ndarray:
+    """A meeting abstract's place: a supplement, or a single page."""
+    marked = [
+        pc.fill_null(pc.match_substring_regex(a, _SUPPLEMENT), False)
+        for a in (volume, issue, pages)
+    ]
+    single = pc.and_kleene(pc.is_valid(start), pc.or_kleene(pc.is_null(end), pc.equal(start, end)))
+    found = pc.or_kleene(
+        pc.or_kleene(marked[0], marked[1]), pc.or_kleene(marked[2], pc.fill_null(single, False))
+    )
+    return _np(found).astype(bool)

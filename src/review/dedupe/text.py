@@ -6,6 +6,8 @@ null. They only serve matching: nothing here is ever shown to a user or stored a
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -167,3 +169,67 @@ def _expand_end(start: pa.Array, end: pa.Array, short: pa.Array) -> pa.Array:
             e = s[: len(s) - len(e)] + e
         out.append(e.lstrip("0") or None if e is not None else None)
     return pa.array(out, pa.string())
+
+
+# A conference written out in full ("Americas Conference on Information Systems").
+_CONFERENCE_NAME = re.compile(r"\b(?:conference|symposium|workshop|congress|colloquium)\b")
+# Words that are no part of a conference's acronym: "Proceedings of the 40th Annual ...".
+_NOT_IN_ACRONYM = re.compile(
+    r"^(?:proceedings|proc|annual|\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth)$"
+)
+
+
+def _built_from(acronym: str, words: list[str]) -> bool:
+    """Whether ``acronym`` is a leading piece of every word in turn ("amcis": AMericas
+    Conference Information Systems; "hicss": Hawaii International Conference System
+    Sciences)."""
+    if not words:
+        return not acronym
+    head = words[0]
+    return any(
+        acronym[:n] == head[:n] and _built_from(acronym[n:], words[1:])
+        for n in range(1, min(len(head), len(acronym) - len(words) + 1) + 1)
+    )
+
+
+def conference_alias(a: str, b: str) -> bool:
+    """Whether one venue key is the other conference's acronym, followed by anything: that
+    year's theme ("ICIS : Making Digital Inclusive"), "Proceedings", "Research Papers"."""
+    for short, full in ((a, b), (b, a)):
+        if not _CONFERENCE_NAME.search(full):
+            continue
+        words = [w for w in full.split() if not _NOT_IN_ACRONYM.match(w)]
+        lead = [w for w in short.split() if not _NOT_IN_ACRONYM.match(w)][:1]
+        if lead and len(lead[0]) >= 3 and len(words) >= 3 and _built_from(lead[0], words):
+            return True
+    return False
+
+
+# Function words that mark a title as written in another language than English (German,
+# French, Spanish, Portuguese, Italian, Dutch, Danish, Norwegian, Swedish); words that are
+# also English ("die", "war", "also") are left out.
+_OTHER_WORDS = (
+    "und der das des dem mit bei von vom zur zum fur eine einer eines einem ein ist sind auf "
+    "nach uber oder sowie durch zwischen nicht wie les du et dans pour sur une avec chez aux "
+    "ou est par el los las del y con para por una uma em dos como il della delle degli nel "
+    "nella tra het een van bij voor naar uit og och af av med pa til till ved vid hos som fra "
+    "fran efter eller blandt bland mellem mellom ett ikke inte om"
+)
+_ENGLISH_WORDS = (
+    "the of and in for with on to a an by from at is are or as its their after between among "
+    "using versus during without within under over into through"
+)
+_OTHER_LANGUAGE = frozenset(_OTHER_WORDS.split())
+_ENGLISH = frozenset(_ENGLISH_WORDS.split())
+
+
+def other_language(keys: pa.Array) -> list[bool]:
+    """Per title key, whether its function words say another language than English (two or
+    more of them, outnumbering the English ones)."""
+    out = []
+    for key in keys.to_pylist():
+        words = (key or "").split()
+        other = sum(w in _OTHER_LANGUAGE for w in words)
+        out.append(other >= 2 and other > sum(w in _ENGLISH for w in words))
+    return out
