@@ -21,6 +21,7 @@ import copy
 import hashlib
 import json
 import math
+import os
 import random
 import re
 import statistics
@@ -32,7 +33,9 @@ from typing import Any
 
 from review.sources import SOURCES
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "apis"
+# The recorded payloads: ../shared/apis, or REVIEW_SHARED_DIR/apis (as the tests read them).
+SHARED = Path(os.environ.get("REVIEW_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = SHARED / "apis"
 UNIVERSE = 2**20  # synthetic works shared by all sources
 STRIDE = 0x9E3779B1 % UNIVERSE | 1  # odd, so k -> work is a bijection modulo UNIVERSE
 # source -> (median hits, sigma, per 1,000 query characters?, share of queries with no hit)
@@ -86,7 +89,7 @@ def pool(source: str) -> list[Any]:
             except Exception:
                 continue
             items.append(item if isinstance(item, dict) else ET.tostring(item))
-    if not items:
+    if not items:  # checked before any server starts (see ``load``)
         raise SystemExit(f"no recorded {source} payloads under {SHARED / source}")
     return items
 
@@ -101,6 +104,11 @@ def vocabulary() -> list[str]:
             title = SOURCES[source].to_record(parsed).title or ""
             words.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", title))
     return sorted(words)
+
+
+def load() -> None:
+    """Read every pool now: a missing ../shared must stop the benchmark, not each request."""
+    vocabulary()
 
 
 def title(work: int) -> str:

@@ -36,7 +36,7 @@ from typing import Any
 
 import duckdb
 
-from fake_apis import BUILDERS
+from fake_apis import BUILDERS, load
 from review.protocol import load_protocols
 from review.sources import SOURCES
 from sources import CASES, LimitedAPI
@@ -68,6 +68,7 @@ sys.exit(cli.main(sys.argv[2:]))
 
 
 def start_servers() -> dict[str, LimitedAPI]:
+    load()
     servers = {}
     for name, case_name in CASE_OF.items():
         case = CASES[case_name]
