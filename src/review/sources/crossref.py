@@ -15,24 +15,25 @@ words, variants of one concept together ("deprived / disadvantaged / distressed
 neighbourhood", "community / problem-oriented / hot spot policing"), a language's terms
 together; one query per setting bag x intervention bag. Recall: every word of every old
 setting-term x intervention-term pair is still in one query, so every title the pair query
-matched is still matched; what changes is ranking depth. About 12 old pairs now share one
+matched is still matched; what changes is ranking depth. 11-14 old pairs (mean) now share one
 top list of ``TOP_N`` = 1,000 (one page: rows max out at 1,000, so a request costs the same),
-about 80 places per pair instead of 200, and a title matching two bag words of the setting
-but no intervention word can outrank a relevant one; rare pairs (high-idf words) keep their
-places, the lost depth is at the bottom of frequent pairs. Cross-language bags (a Danish
-setting bag with an English intervention bag) are kept: Nordic titles borrow English
-programme names. Cost: about 85-110 requests per SFI protocol instead of 989-1,333 (and
-about a third of the records). Order: bags are numbered in protocol order (authors list
-their central terms first) and queries are sent by ascending sum of the two numbers, so a
-capped trial run (``review.sources.plan``'s ``max_queries``) gets the central terms first.
-Filters: ``type:`` keeps the types that carry studies (``STUDY_TYPES``) and drops datasets,
-components, reference entries, journal issues and peer-review reports, which otherwise take
-top places (19 of 181 typed works in the recorded query payloads are such types); a study
-deposited under a dropped type is lost.
+69-90 places per pair instead of 200, and a title matching two setting words but no
+intervention word can outrank a relevant one; rare pairs (high-idf words) keep their places,
+the lost depth is at the bottom of frequent pairs. Cross-language bags (a Danish setting bag
+with an English intervention bag) are kept: Nordic titles borrow English programme names.
+Cost: 72-120 requests per SFI protocol instead of 989-1,333, and 35-45% of the records.
+Order: bags are numbered in protocol order (authors list their central terms first) and
+queries are sent by ascending sum of the two numbers, so a capped trial run
+(``review.sources.plan``'s ``max_queries``) gets the central terms first.
 
-Filters: ``from-pub-date``/``until-pub-date`` from the protocol years; ``since`` becomes
-``from-index-date`` (the index date changes whenever a record is created *or* updated, so an
-incremental run also re-fetches corrected, retracted and newly-abstracted records).
+Filters: ``type:`` (repeated = OR) keeps the types that carry studies (``STUDY_TYPES``) and
+drops datasets, components, reference entries, journal issues and peer-review reports, which
+otherwise take top places (19 of the 181 typed works in the recorded Crossref payloads are
+such types); a study deposited under a dropped type is lost. ``from-pub-date`` /
+``until-pub-date`` come from the protocol years; ``since`` becomes ``from-index-date`` (the
+index date changes whenever a record is created *or* updated, so an incremental run also
+re-fetches corrected, retracted and newly-abstracted records). An incremental run sends the
+same queries, each still one request: the plan, not the date filter, sets its cost.
 
 Paging: always ``cursor=*`` (``offset`` stops at 10,000) with ``rows`` up to 1,000. The
 ``next-cursor`` is identical on every page of a chain, so the loop stops on an empty or short

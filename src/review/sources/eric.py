@@ -16,8 +16,8 @@ strategy, so recall is the protocol's: nothing is dropped to save requests. A st
 than ``MAX_QUERY`` characters of ``search`` *as sent* (``requests`` encodes a space as ``+``)
 is cut by ``split_to_fit`` into the fewest OR-parts: every block into a few balanced chunks,
 one query per combination. The parts' union is exactly the strategy, so the split costs
-requests, never recall: about 12-24 queries of one page each per SFI protocol (24-27 when the
-length was counted with ``%20`` spaces and blocks were halved one at a time, 26-34 before).
+requests, never recall: 12-16 queries of usually one page each per SFI protocol (26-34 when
+the widest block was halved until it fitted and spaces were counted as ``%20``).
 
 Paging: offset paging with ``start`` and ``rows=2000`` (observed accepted in
 shared/apis/eric/edsoc_*; third-party docs quote lower maxima, so the next ``start`` is the
