@@ -16,9 +16,10 @@ At ``--limit`` seconds (default 900) the run is stopped (SIGTERM to its process 
 SIGKILL after 20 s; ``seconds`` includes that wait) and the report says how far it got:
 queries done / planned per source (from the ``searches`` table), requests served and
 refused (429) per server, wall time and load.
-``--max-queries N`` runs the CLI in-process with every source's ``translate`` wrapped by
-``review.sources.plan.plan(..., max_queries=N)``: how the flow will behave once it passes
-the cap through (the wiring is the flow's; this only simulates it).
+``--max-queries N`` runs the same CLI in a Python process where ``review.harvest`` searches
+``review.sources.plan.plan(..., max_queries=N).queries`` instead of ``translate(...)``: how
+the flow will behave once it passes the cap through (the wiring is the flow's; this only
+simulates it, and says so in the report).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +57,19 @@ CASE_OF = {
 # Runs the CLI with each source's translate capped by plan(max_queries=N) (see the docstring).
 CAPPED = """
 import sys
-from review import cli, sources
+from review import cli, harvest
+from review.sources import SOURCES
 from review.sources.plan import plan
-cap = int(sys.argv[1])
-for name, module in sources.SOURCES.items():
-    original = module.translate
-    def capped(protocol, since=None, _name=name, _original=original):
-        return plan(protocol, _name, since, max_queries=cap, translate=_original).queries
-    module.translate = capped
+
+class Capped:
+    def __init__(self, name, module):
+        self.name, self.module = name, module
+    def __getattr__(self, attribute):
+        return getattr(self.module, attribute)
+    def translate(self, protocol, since=None):
+        return plan(protocol, self.name, since, max_queries=int(sys.argv[1])).queries
+
+harvest.SOURCES = {name: Capped(name, module) for name, module in SOURCES.items()}
 sys.exit(cli.main(sys.argv[2:]))
 """
 
@@ -128,6 +135,25 @@ def run_cli(argv: list[str], cwd: Path, env: dict[str, str], limit: float) -> di
             "stdout": stdout, "stderr": tail}  # fmt: skip
 
 
+def phases(db: Path, launched: datetime) -> dict[str, float | None]:
+    """Seconds from launch to the run's start (Prefect and imports), searching, the stages
+    after search (dedupe, screen, report), as the ``runs`` and ``searches`` tables time them."""
+    if not db.exists():
+        return {}
+    con = duckdb.connect(str(db), read_only=True)
+    start, end = con.execute("SELECT min(started_at), max(finished_at) FROM runs").fetchone() or (
+        None, None)  # fmt: skip
+    last = con.execute("SELECT max(finished_at) FROM searches").fetchone()
+    con.close()
+    searched = last[0] if last else None
+
+    def gap(a: datetime | None, b: datetime | None) -> float | None:
+        return None if a is None or b is None else round((b - a).total_seconds(), 1)
+
+    return {"startup": gap(launched, start), "search": gap(start, searched),
+            "after_search": gap(searched, end)}  # fmt: skip
+
+
 def progress(db: Path) -> dict[str, dict[str, Any]]:
     """Per source: queries by status, records fetched, and the span of its searches."""
     if not db.exists():
@@ -167,14 +193,14 @@ def main() -> None:
             argv = [str(ROOT / ".venv/bin/python"), "-c", CAPPED, str(args.max_queries), *command]
         else:
             argv = [str(ROOT / ".venv/bin/review"), *command]
-        load_before = os.getloadavg()
+        load_before, launched = os.getloadavg(), datetime.now(UTC)
         result = run_cli(argv, cwd, environment(servers, cwd), args.limit)
         load_after = os.getloadavg()
-        done = progress(db)
+        done, timing = progress(db), phases(db, launched)
     plan = planned(args.scenario, args.max_queries)
     report = {
         "scenario": args.scenario, "command": "review " + " ".join(command),
-        "max_queries": args.max_queries, **result,
+        "max_queries": args.max_queries, **result, "phases": timing,
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "sources": {
