@@ -18,17 +18,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from review.protocol import Protocol
-from review.sources import SOURCES, crossref, eric, europepmc, openalex, pubmed
+from review.sources import SOURCES, crossref, eric, europepmc, openalex, pubmed, semanticscholar
 from review.sources.base import Query
 
-# Records per page at most, per source (each module's own constant; S2 bulk search returns
-# up to 1,000 papers per call whatever ``limit`` says).
+# Records per page at most, per source (each module's own constant).
 PAGE_SIZE = {
     "openalex": openalex.PER_PAGE,
     "crossref": crossref.ROWS,
     "pubmed": pubmed.PAGE_SIZE,
     "europepmc": europepmc.PAGE_SIZE,
-    "semanticscholar": 1000,
+    "semanticscholar": semanticscholar.PAGE_SIZE,
     "eric": eric.ROWS,
 }
 SEARCH_REQUESTS = {"pubmed": 1}  # requests a query costs before its first page (esearch)
