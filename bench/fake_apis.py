@@ -125,26 +125,31 @@ def _item(source: str, work: int) -> Any:
     return copy.copy(found[work % len(found)])
 
 
+def _cursor_page(args: Args, source: str, keys: tuple[str, str, str]) -> tuple[int, int, list[int]]:
+    """(hits, offset, works on this page) for a cursor API; ``keys`` name the query, page size
+    and cursor parameters. Our cursors carry the offset (``o200``); ``*`` starts."""
+    text, rows, cursor = (args.get(key, default) for key, default in zip(keys, ("", "25", "*"),
+                                                                          strict=True))  # fmt: skip
+    found, offset = hits(source, text), 0 if cursor == "*" else int(cursor.removeprefix("o"))
+    return found, offset, works(text, offset, max(0, min(int(rows), found - offset)))
+
+
 def crossref(args: Args, n: int, total: int) -> dict[str, Any]:
-    text, rows = args.get("query.bibliographic", ""), int(args.get("rows", 20))
-    cursor, found = args.get("cursor", "*"), hits("crossref", args.get("query.bibliographic", ""))
-    offset = 0 if cursor == "*" else int(cursor.removeprefix("o"))
+    found, offset, page = _cursor_page(args, "crossref", ("query.bibliographic", "rows", "cursor"))
     items = []
-    for work in works(text, offset, max(0, min(rows, found - offset))):
+    for work in page:
         item = _item("crossref", work)
         item.update(DOI=doi(work), title=[title(work)])
         items.append(item)
-    message = {"total-results": found, "items": items, "items-per-page": rows,
+    message = {"total-results": found, "items": items, "items-per-page": int(args["rows"]),
                "next-cursor": f"o{offset + len(items)}"}  # fmt: skip
     return {"status": "ok", "message-type": "work-list", "message": message}
 
 
 def openalex(args: Args, n: int, total: int) -> dict[str, Any]:
-    text, rows = args.get("filter", ""), int(args.get("per_page", 25))
-    cursor, found = args.get("cursor", "*"), hits("openalex", args.get("filter", ""))
-    offset = 0 if cursor == "*" else int(cursor.removeprefix("o"))
+    found, offset, page = _cursor_page(args, "openalex", ("filter", "per_page", "cursor"))
     results = []
-    for work in works(text, offset, max(0, min(rows, found - offset))):
+    for work in page:
         item, ident = _item("openalex", work), f"https://openalex.org/W{work}"
         url = f"https://doi.org/{doi(work)}"
         item.update(id=ident, doi=url, ids={"openalex": ident, "doi": url}, title=title(work),
@@ -156,18 +161,16 @@ def openalex(args: Args, n: int, total: int) -> dict[str, Any]:
 
 
 def europepmc(args: Args, n: int, total: int) -> dict[str, Any]:
-    text, rows = args.get("query", ""), int(args.get("pageSize", 25))
-    cursor, found = args.get("cursorMark", "*"), hits("europepmc", args.get("query", ""))
-    offset = 0 if cursor == "*" else int(cursor.removeprefix("o"))
+    found, offset, page = _cursor_page(args, "europepmc", ("query", "pageSize", "cursorMark"))
     results = []
-    for work in works(text, offset, max(0, min(rows, found - offset))):
+    for work in page:
         item = _item("europepmc", work)
         item.update(id=str(work), source="MED", pmid=str(work), doi=doi(work), title=title(work))
         results.append(item)
-    page: dict[str, Any] = {"hitCount": found, "resultList": {"result": results}}
+    reply: dict[str, Any] = {"hitCount": found, "resultList": {"result": results}}
     if offset + len(results) < found:
-        page["nextCursorMark"] = f"o{offset + len(results)}"
-    return page
+        reply["nextCursorMark"] = f"o{offset + len(results)}"
+    return reply
 
 
 def eric(args: Args, n: int, total: int) -> dict[str, Any]:
