@@ -140,7 +140,7 @@ CASES: dict[str, Case] = {
     "pubmed": _pubmed_case(""),
     "pubmed-key": _pubmed_case("bench-key"),
     "semanticscholar": Case(
-        semanticscholar, 1, 1000, s2_page, Query("semanticscholar", "x"),
+        semanticscholar, 1, semanticscholar.PAGE_SIZE, s2_page, Query("semanticscholar", "x"),
         env={"SEMANTIC_SCHOLAR_API_KEY": "bench-key"}, note="introductory key rate, 1 req/s",
     ),
 }  # fmt: skip

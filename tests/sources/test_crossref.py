@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -16,9 +17,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from review.errors import BadResponse, RateLimited, SourceUnavailable
-from review.protocol import ConceptBlock, Protocol, SearchSpec, load_protocol
+from review.protocol import ConceptBlock, Protocol, SearchSpec, load_protocol, load_protocols
 from review.sources import crossref
 from review.sources.base import FetchedPage, Query
+from review.sources.query import words
 
 SharedPath = Callable[..., Path]
 
@@ -354,19 +356,29 @@ def small_protocol(**extra: Any) -> Protocol:
     return Protocol(name="t", title="t", review="crime", search=SearchSpec(blocks=blocks), **extra)
 
 
-def test_translate_pairs_setting_and_intervention_terms() -> None:
+def test_translate_combines_setting_and_intervention_bags() -> None:
     queries = crossref.translate(small_protocol(year_from=1990, year_to=2024))
-    assert [q.text for q in queries] == [
-        "public housing CCTV",
-        "public housing street lighting",
-        "council estate CCTV",
-        "council estate street lighting",
-    ]
+    # Two bags per block would be 4 queries; these four terms fit one bag per block.
+    assert [q.text for q in queries] == ["public housing council estate cctv street lighting"]
+    assert queries[0].label == "setting[1/1] x intervention[1/1]"
     assert all(q.source == "crossref" for q in queries)
+    types = ",".join(f"type:{kind}" for kind in crossref.STUDY_TYPES)
     assert queries[0].filters == {
         "max_records": str(crossref.TOP_N),
-        "filter": "from-pub-date:1990-01-01,until-pub-date:2024-12-31",
+        "filter": f"{types},from-pub-date:1990-01-01,until-pub-date:2024-12-31",
     }
+
+
+def test_translate_sends_central_bags_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crossref, "MAX_BAG_WORDS", 2)
+    queries = crossref.translate(small_protocol())
+    assert [q.label for q in queries] == [
+        "setting[1/2] x intervention[1/2]",
+        "setting[1/2] x intervention[2/2]",
+        "setting[2/2] x intervention[1/2]",
+        "setting[2/2] x intervention[2/2]",
+    ]
+    assert queries[0].text == "public housing cctv"
 
 
 def test_translate_since_and_overrides() -> None:
@@ -376,13 +388,25 @@ def test_translate_since_and_overrides() -> None:
     protocol = Protocol(name="t", title="t", review="crime", search=spec)
     (query,) = crossref.translate(protocol, since=date(2025, 3, 1))
     assert query.text == "exact words" and query.label == "override"
-    assert query.filters["filter"] == "from-index-date:2025-03-01"
+    types = ",".join(f"type:{kind}" for kind in crossref.STUDY_TYPES)
+    assert query.filters["filter"] == f"{types},from-index-date:2025-03-01"
 
 
 def test_translate_real_protocol_stays_short() -> None:
     protocol = load_protocol("sfi-crime")
     queries = crossref.translate(protocol)
     setting, intervention = protocol.search.blocks[0], protocol.search.blocks[1]
-    assert len(queries) == len(setting.terms) * len(intervention.terms)
+    assert len(queries) <= 150 < len(setting.terms) * len(intervention.terms)
+    assert len({q.text for q in queries}) == len(queries)
     assert all("*" not in q.text and '"' not in q.text for q in queries)
-    assert max(len(q.text) for q in queries) < 200
+    assert max(len(q.text.split()) for q in queries) <= 2 * crossref.MAX_BAG_WORDS
+
+
+def test_every_old_term_pair_is_still_in_one_query() -> None:
+    """Recall floor: each setting x intervention pair's words all sit in one query."""
+    for protocol in load_protocols():
+        setting, intervention = protocol.search.blocks[0], protocol.search.blocks[1]
+        sent = [set(q.text.split()) for q in crossref.translate(protocol)]
+        for a, b in itertools.product(setting.terms, intervention.terms):
+            pair = set(words(a)) | set(words(b))
+            assert any(pair <= query for query in sent), (protocol.name, a, b)

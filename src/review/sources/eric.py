@@ -9,8 +9,15 @@ words and dropped inside phrases. ``protocol.search.overrides["eric"]`` replaces
 verbatim. Limits are ANDed on: ``publicationdateyear:[from TO to]`` and, for incremental runs,
 ``e_yearadded:[<since year> TO *]``: ERIC only exposes the *year* a record was added, so an
 incremental run re-fetches everything added since 1 January of the ``since`` year (stored
-records are upserted, so nothing is duplicated; nothing new is missed). Strategies longer than
-``MAX_QUERY`` URL-encoded characters are split with ``split_to_fit``.
+records are upserted, so nothing is duplicated; nothing new is missed).
+
+Query plan (recall and cost, see docs/sources.md). The whole protocol is one Boolean
+strategy, so recall is the protocol's: nothing is dropped to save requests. A strategy longer
+than ``MAX_QUERY`` characters of ``search`` *as sent* (``requests`` encodes a space as ``+``)
+is cut by ``split_to_fit`` into the fewest OR-parts: every block into a few balanced chunks,
+one query per combination. The parts' union is exactly the strategy, so the split costs
+requests, never recall: 12-16 queries of usually one page each per SFI protocol (26-34 when
+the widest block was halved until it fitted and spaces were counted as ``%20``).
 
 Paging: offset paging with ``start`` and ``rows=2000`` (observed accepted in
 shared/apis/eric/edsoc_*; third-party docs quote lower maxima, so the next ``start`` is the
@@ -26,7 +33,7 @@ import logging
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote_plus
 
 import requests
 
@@ -41,7 +48,7 @@ from review.sources.query import split_to_fit
 NAME = "eric"
 BASE_URL = "https://api.ies.ed.gov/eric"
 ROWS = 2000
-MAX_QUERY = 4000  # URL-encoded characters of ``search`` per GET
+MAX_QUERY = 4000  # characters of ``search`` per GET, encoded as requests sends it
 SEARCH_FIELDS = ("title", "description", "subject")
 # Default output plus ``source`` (the journal) and ``e_yearadded``; the default has no venue.
 FIELDS = (
@@ -102,7 +109,7 @@ def translate(protocol: Protocol, since: date | None = None) -> list[Query]:
             for text in overrides
         ]  # fmt: skip
     parts = split_to_fit(
-        protocol.search.blocks, lambda blocks: quote(_render(blocks, limits)), MAX_QUERY
+        protocol.search.blocks, lambda blocks: quote_plus(_render(blocks, limits)), MAX_QUERY
     )
     label = "main" if len(parts) == 1 else "part {}/" + str(len(parts))
     return [

@@ -38,6 +38,7 @@ BASE_URL = "https://api.semanticscholar.org/graph/v1"
 FIELDS = "title,abstract,year,externalIds,authors,venue,journal,publicationTypes,publicationDate"
 # S2 documents no query-length limit; keep the GET URL under ~8 KB like the other sources.
 MAX_QUERY_URL_CHARS = 6000
+PAGE_SIZE = 1000  # papers per bulk-search call (``limit`` is ignored; README §1.5)
 MARGIN = 0.95  # send at 95% of the limit: jitter at exactly the limit draws 429s
 PREPRINT_VENUES = re.compile(
     r"\b(arxiv|biorxiv|medrxiv|psyarxiv|socarxiv|edarxiv|ssrn|research square|preprints)\b",
