@@ -3,8 +3,10 @@
     .venv/bin/python bench/first_run.py trial|full [--limit SECONDS] [--max-queries N]
         [--out FILE.json]
 
-``trial`` is the README/UI trial run: ``review run --protocol sfi-crime --max-records 100``
-(all sources, as the UI example ``{"protocols": ["sfi-crime"], "max_records": 100}``).
+``trial`` is the README/UI trial run: ``review run --protocol sfi-crime --max-queries 10
+--max-records 100`` (all sources, as the UI example ``{"protocols": ["sfi-crime"],
+"max_queries": 10, "max_records": 100}``); ``trial-uncapped`` is the same without the query
+cap (the README's example before the cap existed).
 ``full`` is every protocol x every source. Each runs as a subprocess in a new temporary
 directory with its own ``--db`` and Prefect home, ``REVIEW_<SOURCE>_BASE_URL`` pointing at one
 local server per source. The servers are ``bench/sources.py``'s ``LimitedAPI``: they answer
@@ -16,10 +18,7 @@ At ``--limit`` seconds (default 900) the run is stopped (SIGTERM to its process 
 SIGKILL after 20 s; ``seconds`` includes that wait) and the report says how far it got:
 queries done / planned per source (from the ``searches`` table), requests served and
 refused (429) per server, wall time and load.
-``--max-queries N`` runs the same CLI in a Python process where ``review.harvest`` searches
-``review.sources.plan.plan(..., max_queries=N).queries`` instead of ``translate(...)``: how
-the flow will behave once it passes the cap through (the wiring is the flow's; this only
-simulates it, and says so in the report).
+``--max-queries N`` adds that cap to any scenario.
 """
 
 from __future__ import annotations
@@ -45,7 +44,8 @@ from sources import CASES, LimitedAPI
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = {
-    "trial": ["--protocol", "sfi-crime", "--max-records", "100"],
+    "trial": ["--protocol", "sfi-crime", "--max-queries", "10", "--max-records", "100"],
+    "trial-uncapped": ["--protocol", "sfi-crime", "--max-records", "100"],
     "full": [],
 }
 # The published limits bench/sources.py enforces, as a first-time user meets them (no keys
@@ -54,26 +54,6 @@ CASE_OF = {
     "openalex": "openalex", "crossref": "crossref", "pubmed": "pubmed",
     "europepmc": "europepmc", "semanticscholar": "semanticscholar", "eric": "eric",
 }  # fmt: skip
-# Runs the CLI with each source's translate capped by plan(max_queries=N) (see the docstring).
-CAPPED = """
-import sys
-from review import cli, harvest
-from review.sources import SOURCES
-from review.sources.plan import plan
-
-class Capped:
-    def __init__(self, name, module):
-        self.name, self.module = name, module
-    def __getattr__(self, attribute):
-        return getattr(self.module, attribute)
-    def translate(self, protocol, since=None):
-        return plan(protocol, self.name, since, max_queries=int(sys.argv[1])).queries
-
-harvest.SOURCES = {name: Capped(name, module) for name, module in SOURCES.items()}
-sys.exit(cli.main(sys.argv[2:]))
-"""
-
-
 def start_servers() -> dict[str, LimitedAPI]:
     load()
     servers = {}
@@ -99,7 +79,7 @@ def environment(servers: dict[str, LimitedAPI], home: Path) -> dict[str, str]:
 
 def planned(scenario: str, max_queries: int | None) -> dict[str, int]:
     """Queries the run will send per source (what ``review run --dry-run`` lists)."""
-    names = ["sfi-crime"] if scenario == "trial" else None
+    names = ["sfi-crime"] if scenario.startswith("trial") else None
     counts: dict[str, int] = {}
     for protocol in load_protocols(names):
         for name in protocol.sources:
@@ -182,7 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=sorted(SCENARIOS))
     parser.add_argument("--limit", type=float, default=900.0, help="wall-clock limit, seconds")
-    parser.add_argument("--max-queries", type=int, help="simulate the per-run query cap")
+    parser.add_argument("--max-queries", type=int, help="add this per-run query cap")
     parser.add_argument("--out", type=Path, help="also write the result as JSON here")
     args = parser.parse_args()
     servers = start_servers()
@@ -190,14 +170,14 @@ def main() -> None:
         cwd, db = Path(tmp), Path(tmp) / "evidence.duckdb"
         command = ["run", "--db", str(db), *SCENARIOS[args.scenario]]
         if args.max_queries:
-            argv = [str(ROOT / ".venv/bin/python"), "-c", CAPPED, str(args.max_queries), *command]
-        else:
-            argv = [str(ROOT / ".venv/bin/review"), *command]
+            command += ["--max-queries", str(args.max_queries)]
+        argv = [str(ROOT / ".venv/bin/review"), *command]
         load_before, launched = os.getloadavg(), datetime.now(UTC)
         result = run_cli(argv, cwd, environment(servers, cwd), args.limit)
         load_after = os.getloadavg()
         done, timing = progress(db), phases(db, launched)
-    plan = planned(args.scenario, args.max_queries)
+    cap = args.max_queries or (10 if args.scenario == "trial" else None)
+    plan = planned(args.scenario, cap)
     report = {
         "scenario": args.scenario, "command": "review " + " ".join(command),
         "max_queries": args.max_queries, **result, "phases": timing,

@@ -47,7 +47,7 @@ def search_flow(params: SearchParameters | None = None) -> dict[str, Any]:
     params = params or SearchParameters()
     db, protocols, sources = params.database(), params.load(), params.source_names()
     if params.dry_run:
-        return dry_run(protocols, sources)
+        return dry_run(protocols, sources, params)
 
     def body(run_id: str) -> dict[str, Any]:
         outcomes = search_all(db, protocols, sources, run_id, params)

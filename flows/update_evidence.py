@@ -36,7 +36,7 @@ from review.params import (
 from review.protocol import Protocol
 from review.reporting import run_summary
 from review.screening import runner
-from review.sources import SOURCES
+from review.sources.plan import format_plans, plan_key, plans
 
 STOP_GRACE_SECONDS = 30  # how long a stopped run waits for its searches to store their page
 # (run id, source) pairs found unreachable after every retry: the run's other searches of that
@@ -55,17 +55,21 @@ _DOWN: set[tuple[str, str]] = set()
 )
 def search_source(
     db: Path, protocol: Protocol, source: str, run_id: str, max_records: int | None,
-    since: str | None, retries: int = SEARCH_RETRIES,
+    since: str | None, retries: int = SEARCH_RETRIES, max_queries: int | None = None,
 ) -> list[search.SearchOutcome]:  # fmt: skip
     """All queries of one protocol against one source; raises only to retry a network outage
     (``retries`` times: the task's own retries)."""
     if (run_id, source) in _DOWN:
         message = f"{source}: {run_summary.SKIPPED_NOTE} (see its first error)"
         return [search.SearchOutcome(protocol.name, source, "all", "", "failed", error=message)]
-    start = date.fromisoformat(since) if since else runs.last_success(db, protocol.name, source)
+    # Since the last run that searched this query plan in full (the first time: everything).
+    key = plan_key(protocol, source, max_queries)
+    start = (
+        date.fromisoformat(since) if since else runs.last_success(db, protocol.name, source, key)
+    )
     outcomes = search.search_source(
         db, protocol, source, run_id=run_id, since=start, max_records=max_records,
-        progress=SearchProgress(protocol.name, source, max_records),
+        max_queries=max_queries, progress=SearchProgress(protocol.name, source, max_records),
     )  # fmt: skip
     unreachable = [o for o in outcomes if o.unreachable]
     if unreachable and task_run.run_count <= retries:  # retry (and resume) while we may
@@ -142,16 +146,20 @@ def _collect(futures: list[Any], logger: Any) -> list[search.SearchOutcome]:
     return outcomes
 
 
-def dry_run(protocols: list[Protocol], sources: list[str]) -> dict[str, Any]:
-    """The queries a run would send, logged and returned; nothing is fetched or stored."""
-    logger = get_run_logger()
-    queries = []
-    for protocol in protocols:
-        for name in sources:
-            for query in SOURCES[name].translate(protocol):
-                logger.info("%s x %s: %s %s", protocol.name, name, query.text, query.filters)
-                queries.append({"protocol": protocol.name, "source": name, "query": query.text})
-    return {"status": "dry-run", "queries": queries}
+def dry_run(protocols: list[Protocol], sources: list[str], params: SearchChoice) -> dict[str, Any]:
+    """The query plan (queries, requests, time per protocol x source), logged, as an artifact,
+    and returned; nothing is fetched or stored."""
+    rows = plans(protocols, sources, params.since, max_queries=params.max_queries,
+                       max_records=params.max_records)  # fmt: skip
+    table = format_plans(rows)
+    get_run_logger().info("query plan:\n%s", table)
+    create_markdown_artifact(key="query-plan", markdown=f"```\n{table}\n```")
+    queries = [
+        {"protocol": row.protocol, "source": row.source, "query": query.text}
+        for row in rows
+        for query in row.queries
+    ]
+    return {"status": "dry-run", "plan": table, "queries": queries}
 
 
 def search_all(
@@ -165,8 +173,9 @@ def search_all(
     """
     start = params.since.isoformat() if params.since else None
     task = search_source.with_options(retries=params.search_retries)
+    options = (params.max_records, start, params.search_retries, params.max_queries)
     futures = [
-        task.submit(db, protocol, name, run_id, params.max_records, start, params.search_retries)
+        task.submit(db, protocol, name, run_id, *options)
         for protocol in protocols
         for name in sources
         if name in protocol.sources
@@ -198,7 +207,7 @@ def update_evidence(params: RunParameters | None = None) -> dict[str, Any] | Sta
     params = params or RunParameters()
     db, protocols, sources = params.database(), params.load(), params.source_names()
     if params.dry_run:
-        return dry_run(protocols, sources)
+        return dry_run(protocols, sources, params)
     interrupt.reset()
     with exclusive_writer(db):
         return _update(params, db, protocols, sources)

@@ -132,3 +132,23 @@ def test_run_help_lists_the_protocols(capsys: pytest.CaptureFixture[str]) -> Non
         main(["run", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "sfi-crime, sfi-labour, sfi-school, sfi-wellbeing" in out
+
+
+def test_dry_run_prints_the_query_plan_without_prefect_or_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "none.duckdb"
+    args = ["run", "--dry-run", "--protocol", "sfi-crime", "--max-queries", "3", "--db", str(db)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    table, _, queries = out.partition("\n\n")
+    assert table.splitlines()[0].split()[:4] == ["protocol", "source", "queries", "requests"]
+    from review.protocol import load_protocol
+    from review.sources.plan import plan
+
+    planned = plan(load_protocol("sfi-crime"), "crossref").planned
+    crossref = next(line for line in table.splitlines() if " crossref " in line)
+    assert crossref.split()[2:5] == ["3", "of", str(planned)]
+    sent = [line.split("\t") for line in queries.strip().splitlines()]
+    assert sum(1 for row in sent if row[1] == "crossref") == 3
+    assert not db.exists()

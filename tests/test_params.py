@@ -51,6 +51,6 @@ def test_shared_fields_are_defined_once() -> None:
 
 
 def test_the_run_form_lists_its_fields_in_reading_order() -> None:
-    assert list(RunParameters.model_fields)[:6] == [
-        "protocols", "sources", "since", "max_records", "dry_run", "search_retries"
+    assert list(RunParameters.model_fields)[:7] == [
+        "protocols", "sources", "since", "max_records", "max_queries", "dry_run", "search_retries"
     ]  # fmt: skip

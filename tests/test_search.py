@@ -150,9 +150,10 @@ def test_source_cap_is_complete_by_design_but_trial_cap_is_not(
     query = openalex.translate(protocol)[0]
     capped = replace(query, filters={**query.filters, "max_records": "4"})
     outcome = search.fetch_query(db, protocol, openalex, capped, run_id="r1",  # type: ignore[arg-type]
-                                session_factory=_session)  # fmt: skip
+                                session_factory=_session, plan_key="plan-a")  # fmt: skip
     assert (outcome.status, outcome.fetched) == ("capped", 4)
-    assert runs.last_success(db, "sfi-crime", "openalex") is not None
+    assert runs.last_success(db, "sfi-crime", "openalex", "plan-a") is not None
+    assert runs.last_success(db, "sfi-crime", "openalex", "plan-b") is None  # another plan
     trial = search.fetch_query(db, protocol, openalex, query, run_id="r2", max_records=2,  # type: ignore[arg-type]
                               session_factory=_session)  # fmt: skip
     assert trial.status == "truncated"
@@ -206,3 +207,26 @@ def test_parser_fix_reaches_old_searches(harvested: Path, monkeypatch: pytest.Mo
     counts = search.replay(harvested, ["openalex"])
     assert counts["updated"] == 5
     assert all(title == title.upper() for _, title in _titles(harvested))
+
+
+def test_a_plan_is_searched_incrementally_only_after_a_full_search(
+    db: Path, httpserver: HTTPServer
+) -> None:
+    """A trial (--max-queries) or a new query plan (a protocol edit, a new translation) must
+    not make the next run incremental: the queries never searched in full would miss records."""
+    from review import runs
+    from review.sources.plan import plan_key
+
+    _serve(httpserver, fail_on=set())
+    protocol = load_protocol("sfi-crime")
+    full = plan_key(protocol, "openalex")
+    assert full is not None and plan_key(protocol, "openalex", max_queries=1) is None
+    edited = protocol.model_copy(deep=True)
+    edited.search.blocks[0].terms.append("tenement block")
+    assert plan_key(edited, "openalex") not in (None, full)
+
+    search.search_source(db, protocol, "openalex", run_id="trial", max_queries=1)
+    assert runs.last_success(db, "sfi-crime", "openalex", full) is None
+    search.search_source(db, protocol, "openalex", run_id="full")
+    assert runs.last_success(db, "sfi-crime", "openalex", full) is not None
+    assert runs.last_success(db, "sfi-crime", "openalex", plan_key(edited, "openalex")) is None

@@ -101,8 +101,15 @@ class SearchChoice(_Group):
         default=None, ge=1, le=1_000_000,
         description="Cap per query, for trial runs: a whole number from 1 to 1,000,000",
     )  # fmt: skip
+    max_queries: int | None = Field(
+        default=None, ge=1, le=100_000,
+        description="Trial runs: at most this many queries per protocol x source, the most "
+        "central first (the dry run's plan shows them); a whole number from 1 to 100,000",
+    )  # fmt: skip
     dry_run: bool = Field(
-        default=False, description="Translate and show the queries; fetch and store nothing"
+        default=False,
+        description="Show the query plan (queries, requests and time per protocol x source); "
+        "fetch and store nothing",
     )
     search_retries: int = Field(
         default=SEARCH_RETRIES, ge=0, le=10,

@@ -32,18 +32,13 @@ def finish_run(db: Path, run_id: str, status: str, summary: dict[str, Any]) -> N
         )
 
 
-def last_success(db: Path, protocol: str, source: str) -> date | None:
-    """Start date of the last run in which every query of protocol x source completed."""
-    if not Path(db).exists():
+def last_success(db: Path, protocol: str, source: str, plan: str | None) -> date | None:
+    """Start date of the last run in which every query of this protocol x source's query plan
+    (``review.sources.plan.plan_key``) completed; None for a plan never searched in full."""
+    if plan is None or not Path(db).exists():
         return None
     with store.writing(db) as con:
-        row = store.one(
-            con,
-            "SELECT max(started)::DATE FROM (SELECT min(started_at) AS started, "
-            "bool_and(status IN ('completed', 'capped')) AS ok FROM searches "
-            "WHERE protocol = ? AND source = ? GROUP BY run_id) WHERE ok",
-            [protocol, source],
-        )
+        row = store.one(con, store.sql_text("last_success"), [protocol, source, plan])
     return row[0] if row else None
 
 

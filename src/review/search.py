@@ -41,12 +41,16 @@ from review.record import Record
 from review.settings import base_url
 from review.sources import SOURCES
 from review.sources.base import FetchedPage, Query, Source
+from review.sources.plan import plan, plan_key
 
 if TYPE_CHECKING:
     from review.importers import ImportResult
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "stopped on request; resumes from its cursor on the next run"
+# gzip level of the archived pages: 6 takes half the time of 9 on a 5 MB Crossref page
+# (0.11 s against 0.24 s) for much the same size.
+PAGE_COMPRESSION = 6
 
 
 @dataclass
@@ -76,13 +80,13 @@ def _find_resumable(con: duckdb.DuckDBPyConnection, protocol: str, query: Query)
 
 
 def _start_search(
-    db: Path, protocol: str, query: Query, run_id: str, since: date | None
+    db: Path, protocol: str, query: Query, run_id: str, since: date | None, key: str | None
 ) -> tuple[SearchOutcome, str | None, int]:
     with store.writing(db) as con:
         found = _find_resumable(con, protocol, query)
         if found:
             search_id, token, fetched, pages, total = found
-            con.execute(store.sql_text("search_resume"), [run_id, search_id])
+            con.execute(store.sql_text("search_resume"), [run_id, key, search_id])
             outcome = SearchOutcome(protocol, query.source, query.label, search_id, "running")
             outcome.fetched, outcome.reported_total, outcome.resumed = fetched, total, True
             return outcome, token, pages
@@ -90,7 +94,7 @@ def _start_search(
         con.execute(
             store.sql_text("search_insert"),
             [search_id, run_id, protocol, query.source, query.label, query.text,
-             json.dumps(query.filters, sort_keys=True), since],
+             json.dumps(query.filters, sort_keys=True), since, key],
         )  # fmt: skip
     return SearchOutcome(protocol, query.source, query.label, search_id, "running"), None, 0
 
@@ -113,7 +117,7 @@ def _save_page(
         con.execute(
             store.sql_text("search_page"),
             [outcome.search_id, page_no, page.url, page.token, len(page.parsed.items),
-             gzip.compress(page.body)],
+             gzip.compress(page.body, compresslevel=PAGE_COMPRESSION)],
         )  # fmt: skip
         result = store.add_found(con, outcome.search_id, records)
         con.execute(
@@ -154,15 +158,16 @@ def _limit(query: Query, max_records: int | None) -> tuple[int | None, bool]:
 
 def fetch_query(
     db: Path, protocol: Protocol, source: Source, query: Query, *, run_id: str,
-    since: date | None = None, max_records: int | None = None,
+    since: date | None = None, max_records: int | None = None, plan_key: str | None = None,
     session_factory: Callable[[], object] | None = None,
     on_page: Callable[[SearchOutcome], None] | None = None,
 ) -> SearchOutcome:  # fmt: skip
     """Fetch one query to the end (or ``max_records``), storing page by page.
 
+    ``plan_key`` names the query plan the query belongs to (``sources.plan.plan_key``);
     ``on_page(outcome)`` is called after each stored page (progress reports).
     """
-    outcome, token, page_no = _start_search(db, protocol.name, query, run_id, since)
+    outcome, token, page_no = _start_search(db, protocol.name, query, run_id, since, plan_key)
     session = session_factory() if session_factory else make_session(source.http_config())
     limit, by_design = _limit(query, max_records)
     remaining = None if limit is None else max(0, limit - outcome.fetched)
@@ -201,23 +206,27 @@ def fetch_query(
 
 def search_source(
     db: Path, protocol: Protocol, source_name: str, *, run_id: str,
-    since: date | None = None, max_records: int | None = None,
+    since: date | None = None, max_records: int | None = None, max_queries: int | None = None,
     progress: Callable[[SearchStatus], None] | None = None,
 ) -> list[SearchOutcome]:  # fmt: skip
-    """Every query of the protocol for one source; a dead source stops its remaining queries,
-    and so does a stop request.
+    """Every query of the protocol for one source (the first ``max_queries``, most central
+    first, for a trial); a dead source stops its remaining queries, and so does a stop request.
 
+    The queries share one session, so the source's rate limit holds across them.
     ``progress(status)`` is called at the start, after each stored page and after each query.
     """
     source = SOURCES[source_name]
     outcomes: list[SearchOutcome] = []
-    queries = list(source.translate(protocol, since))
+    queries = plan(protocol, source_name, since, max_queries=max_queries).queries
+    key = plan_key(protocol, source_name, max_queries)
+    session = make_session(source.http_config())
     status = SearchStatus(protocol.name, source_name, len(queries))
     report = progress or (lambda _: None)
     report(status)
     for query in queries:
         outcome = fetch_query(
             db, protocol, source, query, run_id=run_id, since=since, max_records=max_records,
+            plan_key=key, session_factory=lambda: session,
             on_page=partial(_page_stored, status, report),
         )  # fmt: skip
         outcomes.append(outcome)

@@ -44,12 +44,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD (default: last run)")
     parser.add_argument("--max-records", type=int, help="cap per query, for trial runs")
     parser.add_argument(
+        "--max-queries", type=int, metavar="N",
+        help="trial runs: the first N queries per protocol x source, most central first",
+    )  # fmt: skip
+    parser.add_argument(
         "--retries", type=int, default=0, metavar="N",
         help="retry a search whose source cannot be reached N times, "
         "REVIEW_TASK_RETRY_DELAY s apart (default 0: report the outage at once)",
     )  # fmt: skip
     parser.add_argument("--replay", action="store_true", help="re-parse archived pages, offline")
-    parser.add_argument("--dry-run", action="store_true", help="show the queries only")
+    parser.add_argument(
+        "--dry-run", action="store_true",
+        help="show the query plan (queries, requests, time per protocol x source) and the "
+        "queries; nothing is fetched",
+    )  # fmt: skip
 
 
 def parameters(args: argparse.Namespace) -> RunParameters:
@@ -65,7 +73,8 @@ def parameters(args: argparse.Namespace) -> RunParameters:
     try:
         return RunParameters(
             protocols=args.protocol, sources=args.source, since=args.since,
-            max_records=args.max_records, replay=args.replay, dry_run=args.dry_run,
+            max_records=args.max_records, max_queries=args.max_queries, replay=args.replay,
+            dry_run=args.dry_run,
             db=str(args.db) if args.db else None, search_retries=args.retries,
         )  # fmt: skip
     except ValidationError as exc:
@@ -90,9 +99,10 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 def run(args: argparse.Namespace) -> int:
     """Validate, check the database, run the flow with a terminal display, summarise."""
     params = parameters(args)
-    if not params.dry_run:  # fail fast, before Prefect starts, on an unusable database
-        with store.writing(params.database()):  # waits while another process holds the file
-            pass
+    if params.dry_run:  # the plan needs no database and no Prefect
+        return _dry_run(params)
+    with store.writing(params.database()):  # fail fast, before Prefect starts; waits while
+        pass  # another process holds the file
     if not args.debug:  # the display and the summary say it all; Prefect's lines repeat it
         settings.quiet_prefect_console()
     from flows.update_evidence import update_evidence
@@ -105,12 +115,22 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(result, BaseException):  # the flow crashed (one line, as every error)
         raise result
     summary = cast(dict[str, Any], result)  # the flow's states all carry its summary
-    if params.dry_run:
-        for query in summary["queries"]:
-            print(f"{query['protocol']}\t{query['source']}\t{query['query']}")
-        return 0
     _report(summary)
     return EXIT.get(summary["status"], 1)
+
+
+def _dry_run(params: RunParameters) -> int:
+    """Print the query plan, then every query (protocol, source, text: tab-separated)."""
+    from review.sources.plan import format_plans, plans
+
+    rows = plans(params.load(), params.source_names(), params.since,
+                 max_queries=params.max_queries, max_records=params.max_records)  # fmt: skip
+    print(format_plans(rows))
+    print()
+    for row in rows:
+        for query in row.queries:
+            print(f"{row.protocol}\t{row.source}\t{query.text}")
+    return 0
 
 
 def _report(summary: dict[str, Any]) -> None:

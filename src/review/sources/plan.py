@@ -12,6 +12,8 @@ table ``review run --dry-run`` prints.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,6 +75,17 @@ def query_requests(source: str, query: Query, max_records: int | None) -> tuple[
     if not caps:
         return fewest, None
     return fewest, search + max(1, math.ceil(min(caps) / PAGE_SIZE[source]))
+
+
+def plan_key(protocol: Protocol, source: str, max_queries: int | None = None) -> str | None:
+    """A fingerprint of the queries a full search of this protocol x source sends (without
+    ``since``), or None when ``max_queries`` leaves some out: a run searches incrementally only
+    a plan it has searched in full (``runs.last_success``)."""
+    queries = SOURCES[source].translate(protocol, None)
+    if max_queries is not None and max_queries < len(queries):
+        return None
+    text = json.dumps([[q.text, q.filters] for q in queries], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def plan(
