@@ -54,6 +54,8 @@ CASE_OF = {
     "openalex": "openalex", "crossref": "crossref", "pubmed": "pubmed",
     "europepmc": "europepmc", "semanticscholar": "semanticscholar", "eric": "eric",
 }  # fmt: skip
+
+
 def start_servers() -> dict[str, LimitedAPI]:
     load()
     servers = {}
