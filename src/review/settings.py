@@ -12,6 +12,7 @@
 | ``OPENALEX_API_KEY``, ``NCBI_API_KEY``, ``SEMANTIC_SCHOLAR_API_KEY`` | none | keys |
 | ``OPENALEX_PREMIUM`` | off | allows OpenAlex's ``from_created_date`` filter |
 | ``REVIEW_PROTOCOLS_DIR`` / ``REVIEW_QUERIES_DIR`` | the project's | protocol / query folder |
+| ``REVIEW_REASON_MAP`` | ``data/reason_map.toml`` | tools' exclusion reasons -> codes |
 | ``REVIEW_SCHEDULE`` / ``REVIEW_TIMEZONE`` | ``0 3 * * 1`` / UTC | the weekly run's schedule |
 
 A malformed number names the variable and the value (``UsageError``, exit 2). Prefect's own
@@ -132,6 +133,12 @@ def protocols_dir() -> Path | None:
 def queries_dir() -> Path | None:
     """``REVIEW_QUERIES_DIR``, if set."""
     raw = _text("REVIEW_QUERIES_DIR")
+    return Path(raw) if raw else None
+
+
+def reason_map() -> Path | None:
+    """``REVIEW_REASON_MAP``: the screening tools' reason map to use, if set."""
+    raw = _text("REVIEW_REASON_MAP")
     return Path(raw) if raw else None
 
 

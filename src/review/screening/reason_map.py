@@ -8,12 +8,12 @@ typo in the file fails at once, naming the file and the key.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from review import settings
 from review.errors import UsageError
 from review.screening.codes import is_known
 
@@ -28,10 +28,7 @@ def reason_key(text: str) -> str:
 
 def default_path() -> Path:
     """``REVIEW_REASON_MAP``, else the project's ``data/reason_map.toml``."""
-    configured = os.environ.get("REVIEW_REASON_MAP")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[3] / "data" / "reason_map.toml"
+    return settings.reason_map() or Path(__file__).resolve().parents[3] / "data" / "reason_map.toml"
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ def load(path: Path | None = None) -> ReasonMap:
     """Read and check a reason map; a missing default file is an empty map."""
     path = path or default_path()
     if not path.exists():
-        if path == default_path() and "REVIEW_REASON_MAP" not in os.environ:
+        if path == default_path() and settings.reason_map() is None:
             return ReasonMap(path, {})
         raise UsageError(f"{path}: reason map not found")
     try:
