@@ -1,18 +1,17 @@
-"""Searches: a protocol's queries against a source, file imports, and replays of old pages.
+"""Searches: a protocol's queries against a source, and replays of their archived pages.
 
 ``search_source`` runs every query of one protocol against one source; ``fetch_query`` runs
 one query and stores each page as it arrives, in one transaction: the raw page (archived,
 gzip), its records and the search's progress (``searches.next_token``). So a run that dies
 mid-search loses nothing, and the next run resumes the same query from the stored token: no
-duplicates, nothing skipped. ``store_import`` records an imported file as a completed search;
-``replay`` re-parses the archived pages with today's parsers. All three store what a search
-found through ``store.add_found``.
+duplicates, nothing skipped. ``replay`` re-parses the archived pages with today's parsers.
+Both store what a search found through ``store.add_found``, as ``imports.store_import`` does
+for an imported file.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import logging
 import uuid
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 from pydantic import ValidationError
@@ -42,9 +41,6 @@ from review.settings import base_url
 from review.sources import SOURCES
 from review.sources.base import FetchedPage, Query, Source
 from review.sources.plan import plan, plan_key
-
-if TYPE_CHECKING:
-    from review.importers import ImportResult
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "stopped on request; resumes from its cursor on the next run"
@@ -293,32 +289,3 @@ def replay(db: Path, sources: Sequence[str]) -> dict[str, int]:
             counts["new"] += result.inserted
             counts["updated"] += result.updated
     return counts
-
-
-def import_search_id(result: ImportResult) -> str:
-    """A search id fixed by the source label and the file's content (re-imports match)."""
-    digest = hashlib.sha1(result.source.encode("utf-8"))
-    digest.update(Path(result.path).read_bytes())
-    return f"import-{digest.hexdigest()[:16]}"
-
-
-def store_import(
-    con: duckdb.DuckDBPyConnection, result: ImportResult,
-    protocols: Sequence[str | None] = (None,), method: str = "database",
-) -> store.UpsertResult:  # fmt: skip
-    """Store one imported file's records and record the import as a completed search
-    (PRISMA-S), one ``searches`` row per protocol it was searched for (None: every protocol),
-    inside the caller's transaction; importing the same file again changes nothing.
-    """
-    base = import_search_id(result)
-    search_ids = [f"{base}-{p}" if p else base for p in protocols]
-    found = store.add_found(con, search_ids[0], result.records)
-    filters = json.dumps({"format": result.format, "skipped": len(result.skipped)})
-    for search_id, protocol in zip(search_ids, protocols, strict=True):
-        con.execute(
-            store.sql_text("insert_import_search"),
-            [search_id, protocol, method, result.source, f"import {Path(result.path).name}",
-             filters, len(result.records) + len(result.skipped), len(result.records)],
-        )  # fmt: skip
-        store.add_hits(con, search_id, [record.record_id for record in result.records])
-    return found

@@ -20,9 +20,9 @@ from review import store
 from review.errors import UsageError
 from review.importers import read_file
 from review.importers.tools import TOOL_NAMES, screening_tool_export
+from review.imports import store_import
 from review.protocol import available_protocols
 from review.reporting.data import METHODS
-from review.search import store_import
 
 NAME = "import"
 HELP = "import RIS, BibTeX or CSV exports (.gz accepted; format guessed from the extension)"
