@@ -5,7 +5,7 @@
 
 Per set: `review import` -> `review dedupe` -> `review query duplicates --format csv`,
 scored with ../shared/dedup/score.py. "Ours" is wall-clock for the three commands together;
-on the small sets, start-up bound, both tools run ``--repeat`` rounds (3) in turns and the
+on the small sets, start-up bound, both tools run ``--repeat`` rounds (5) in turns and the
 times are medians. Peak memory is the largest max-RSS of those processes (each measured
 alone, via wait4).
 "Our dedupe step" is `review dedupe` alone, the step bib-dedupe's own run corresponds to.
@@ -351,7 +351,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--bibdedupe", help="python of a venv with bib-dedupe installed")
     parser.add_argument("--scaling", action="store_true")
     parser.add_argument("--ablation", action="store_true", help="per-rule ablation (library)")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds on the small sets")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds on the small sets")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "dedupe.md"))
     parser.add_argument("--blocking-recall", metavar="SET", help=argparse.SUPPRESS)
     parser.add_argument("--render", metavar="JSON", help="print the table of an earlier run")

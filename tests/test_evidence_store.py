@@ -135,6 +135,44 @@ def test_every_write_waits_review_db_wait_then_names_the_problem(
         holder.wait()
 
 
+def test_import_waits_out_a_held_database_or_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`review import` writes through ``store.writing`` like every writer: it waits up to
+    REVIEW_DB_WAIT for another process's hold, then fails with one line, nothing imported."""
+    from review.cli import main
+
+    db = tmp_path / "e.duckdb"
+    store.connect(db).close()
+    export = tmp_path / "export.csv"
+    export.write_text("title,year,doi\nSocial caretakers in estates,2019,10.1/abc\n")
+
+    def held(wait: str, release_after: float | None) -> int:
+        monkeypatch.setenv("REVIEW_DB_WAIT", wait)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
+        )
+        release = threading.Timer(release_after or 0, holder.kill)
+        try:
+            assert holder.stdout and holder.stdout.readline().strip() == "ready"
+            if release_after is not None:
+                release.start()
+            return main(["import", str(export), "--db", str(db)])
+        finally:
+            release.cancel()
+            holder.kill()
+            holder.wait()
+
+    assert held("0.3", None) == 1
+    err = capsys.readouterr().err
+    assert "in use by another process" in err and "Traceback" not in err, err
+    with store.open_store(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM records").fetchone() == (0,)
+    assert held("30", release_after=1.0) == 0
+    with store.open_store(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM records").fetchone() == (1,)
+
+
 def test_writers_in_one_process_take_turns(tmp_path: Path) -> None:
     db = tmp_path / "e.duckdb"
     store.connect(db).close()

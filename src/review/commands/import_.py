@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         for bad in result.skipped:
             print(f"review import: skipped {bad}", file=sys.stderr)
-    with store.open_store(args.db) as con, store.transaction(con):
+    with store.writing(args.db) as con, store.transaction(con):
         for result in results:
             outcome = store_import(con, result, protocols, method)
             scope = ", ".join(p for p in protocols if p) or "every protocol (scope: --protocol)"

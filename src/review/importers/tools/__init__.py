@@ -15,7 +15,7 @@ from typing import Any
 
 from review.errors import InputFileError
 from review.importers.tools import asreview, covidence, rayyan
-from review.importers.tools.sheets import Row, Vote, read_rows
+from review.importers.tools.sheets import LOOK_ROWS, Row, Vote, read_rows
 
 __all__ = [
     "TOOLS",
@@ -71,7 +71,7 @@ def screening_tool_export(path: str | Path) -> str | None:
 
 def _tool_of(rows: list[Row]) -> str | None:
     for name, module in _MODULES.items():
-        if any(module.recognises(row) for row in rows[:200]):
+        if any(module.recognises(row) for row in rows[:LOOK_ROWS]):
             return name
     return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from review.importers import ris, table
 from review.importers.base import Collector, decode, read_bytes
 
 # Our exports name the work in notes (``review-id: w_...``); Rayyan keeps notes, not ids.
+LOOK_ROWS = 200  # rows enough to recognise a tool's export by its columns and notes
 _REVIEW_ID = re.compile(r"review-id:\s*([^\s|;,]+)")
 
 
@@ -81,10 +83,11 @@ def is_ris(path: Path, head: str) -> bool:
 def read_rows(path: Path, *, head: int | None = None) -> list[Row]:
     """Every row of a CSV/TSV/XLSX or record of a RIS file, with cells and fields.
 
-    With ``head``, only about that many characters are read (whole rows), for a quick look.
+    With ``head``, only about that many characters are read (whole rows) and at most
+    ``LOOK_ROWS`` rows are returned, for a quick look.
     """
     if suffix(path) == ".xlsx":
-        return _table_rows(path, _xlsx_cells(path, rows=head and 200))
+        return _table_rows(path, _xlsx_cells(path, rows=head and LOOK_ROWS))
     if head is None:
         text = decode(read_bytes(path), path, skip_bad=False).text
     else:
@@ -92,10 +95,13 @@ def read_rows(path: Path, *, head: int | None = None) -> list[Row]:
         text = decode(data, path, skip_bad=True).text
         text = _whole_rows(text) if len(data) == head else text
     if is_ris(path, text[:20000]):
-        return _ris_rows(path, text)
+        rows = _ris_rows(path, text)
+        return rows if head is None else rows[:LOOK_ROWS]
     body, delimiter, first_line = table.dialect(text, tab=suffix(path) in (".tsv", ".tab"))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
-        cells = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
+        # A look parses the header and LOOK_ROWS rows only (row fields are the costly part).
+        cells = list(reader if head is None else itertools.islice(reader, LOOK_ROWS + 1))
     except csv.Error as error:
         raise InputFileError(f"{path}: {error}") from error
     return _table_rows(path, cells, first_line)
