@@ -21,8 +21,8 @@ from review.errors import InputFileError
 from review.importers import ris, table
 from review.importers.base import Collector, decode, read_bytes
 
-# Our exports name the work in notes (``review-id: w_...``); Rayyan keeps notes, not ids.
 LOOK_ROWS = 200  # rows enough to recognise a tool's export by its columns and notes
+# Our exports name the work in notes (``review-id: w_...``); Rayyan keeps notes, not ids.
 _REVIEW_ID = re.compile(r"review-id:\s*([^\s|;,]+)")
 
 
