@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,19 +99,30 @@ time.sleep(30)
 """
 
 
-def test_locked_database_clear_error(tmp_path: Path) -> None:
-    db = tmp_path / "e.duckdb"
-    store.connect(db).close()
+@contextmanager
+def held_elsewhere(db: Path, release_after: float | None = None) -> Iterator[None]:
+    """Another process holds ``db`` open inside the block (released after ``release_after``
+    seconds when given)."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
     )
+    release = threading.Timer(release_after or 0.0, holder.kill)
     try:
         assert holder.stdout and holder.stdout.readline().strip() == "ready"
-        with pytest.raises(DatabaseLocked, match="in use by another process"):
-            store.connect(db, wait_seconds=0.5)
+        if release_after is not None:
+            release.start()
+        yield
     finally:
+        release.cancel()
         holder.kill()
         holder.wait()
+
+
+def test_locked_database_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    store.connect(db).close()
+    with held_elsewhere(db), pytest.raises(DatabaseLocked, match="in use by another process"):
+        store.connect(db, wait_seconds=0.5)
     store.connect(db, wait_seconds=5).close()
 
 
@@ -120,19 +133,12 @@ def test_every_write_waits_review_db_wait_then_names_the_problem(
     db = tmp_path / "e.duckdb"
     store.connect(db).close()
     monkeypatch.setenv("REVIEW_DB_WAIT", "0.3")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout and holder.stdout.readline().strip() == "ready"
+    with held_elsewhere(db):
         started = time.monotonic()
         locked = r"query the researchers. snapshot with --db .*e-snapshot\.duckdb"
         with pytest.raises(DatabaseLocked, match=locked):
             runs.start_run(db, "run", {})
         assert time.monotonic() - started < 10  # not the 60 s runs.py once hard-coded
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_import_waits_out_a_held_database_or_fails_clearly(
@@ -146,29 +152,18 @@ def test_import_waits_out_a_held_database_or_fails_clearly(
     store.connect(db).close()
     export = tmp_path / "export.csv"
     export.write_text("title,year,doi\nSocial caretakers in estates,2019,10.1/abc\n")
+    imported = ["import", str(export), "--db", str(db)]
 
-    def held(wait: str, release_after: float | None) -> int:
-        monkeypatch.setenv("REVIEW_DB_WAIT", wait)
-        holder = subprocess.Popen(
-            [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
-        )
-        release = threading.Timer(release_after or 0, holder.kill)
-        try:
-            assert holder.stdout and holder.stdout.readline().strip() == "ready"
-            if release_after is not None:
-                release.start()
-            return main(["import", str(export), "--db", str(db)])
-        finally:
-            release.cancel()
-            holder.kill()
-            holder.wait()
-
-    assert held("0.3", None) == 1
+    monkeypatch.setenv("REVIEW_DB_WAIT", "0.3")
+    with held_elsewhere(db):
+        assert main(imported) == 1
     err = capsys.readouterr().err
     assert "in use by another process" in err and "Traceback" not in err, err
     with store.open_store(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM records").fetchone() == (0,)
-    assert held("30", release_after=1.0) == 0
+    monkeypatch.setenv("REVIEW_DB_WAIT", "30")
+    with held_elsewhere(db, release_after=1.0):
+        assert main(imported) == 0
     with store.open_store(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM records").fetchone() == (1,)
 
