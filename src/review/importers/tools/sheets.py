@@ -86,8 +86,9 @@ def read_rows(path: Path, *, head: int | None = None) -> list[Row]:
     With ``head``, only about that many characters are read (whole rows) and at most
     ``LOOK_ROWS`` rows are returned, for a quick look.
     """
+    limit = None if head is None else LOOK_ROWS
     if suffix(path) == ".xlsx":
-        return _table_rows(path, _xlsx_cells(path, rows=head and LOOK_ROWS))
+        return _table_rows(path, _xlsx_cells(path, rows=limit))
     if head is None:
         text = decode(read_bytes(path), path, skip_bad=False).text
     else:
@@ -95,13 +96,12 @@ def read_rows(path: Path, *, head: int | None = None) -> list[Row]:
         text = decode(data, path, skip_bad=True).text
         text = _whole_rows(text) if len(data) == head else text
     if is_ris(path, text[:20000]):
-        rows = _ris_rows(path, text)
-        return rows if head is None else rows[:LOOK_ROWS]
+        return _ris_rows(path, text, limit)
     body, delimiter, first_line = table.dialect(text, tab=suffix(path) in (".tsv", ".tab"))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         # A look parses the header and LOOK_ROWS rows only (row fields are the costly part).
-        cells = list(reader if head is None else itertools.islice(reader, LOOK_ROWS + 1))
+        cells = list(reader if limit is None else itertools.islice(reader, limit + 1))
     except csv.Error as error:
         raise InputFileError(f"{path}: {error}") from error
     return _table_rows(path, cells, first_line)
@@ -175,6 +175,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _ris_rows(path: Path, text: str) -> list[Row]:
+def _ris_rows(path: Path, text: str, limit: int | None = None) -> list[Row]:
     collector = Collector(path, "decide", "ris", skip_bad=False)
-    return [Row(line, data, ris.to_fields(data)) for line, data in ris.records(text, collector)]
+    found = itertools.islice(ris.records(text, collector), limit)
+    return [Row(line, data, ris.to_fields(data)) for line, data in found]
