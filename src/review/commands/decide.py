@@ -3,7 +3,8 @@
 review decide FILE... --protocol P         ASReview, Rayyan or Covidence exports (see
                                           review.importers.tools), or our own CSV
 review decide FILE.csv                    columns: work_id (or source_id), protocol,
-                                          decision, reason, reviewer [, stage, note, resolve]
+                                          decision, reason, reviewer [, stage, note, resolve];
+                                          read as review import reads CSV (, ; tab | and BOM)
 review decide --work W --protocol P --decision exclude --reason E-DESIGN --reviewer anna
 review decide --conflicts [--protocol P]
 review decide --agreement [--protocol P]
@@ -22,12 +23,18 @@ from review.protocol import available_protocols
 from review.screening import reason_map, tool_decisions
 from review.screening.agreement import agreement
 from review.screening.codes import DECISIONS
-from review.screening.human import HumanDecision, check, conflicts, read_csv, record
+from review.screening.human import (
+    HumanDecision,
+    check,
+    conflicts,
+    is_decisions_file,
+    read_csv,
+    record,
+)
 from review.screening.matching import load_index
 
 NAME = "decide"
 HELP = "record human decisions (ASReview/Rayyan/Covidence exports, CSV, one at a time); kappa"
-_OURS = {"protocol", "decision", "reviewer"}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -65,19 +72,6 @@ def _single(args: argparse.Namespace, protocols: list[str]) -> list[HumanDecisio
         return [check(item, protocols)]
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-def _is_ours(path: Path) -> bool:
-    """Our own decisions CSV: a header with protocol, decision and reviewer columns."""
-    if path.suffix.lower() != ".csv":
-        return False
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
-            header = handle.readline()
-    except OSError:
-        return False
-    columns = {name.strip().strip('"').lower() for name in header.split(",")}
-    return columns >= _OURS
 
 
 def _from_tools(con: object, args: argparse.Namespace, protocols: list[str]) -> list:
@@ -141,7 +135,7 @@ def _report(con: object, args: argparse.Namespace) -> None:
 
 
 def _items(con: object, args: argparse.Namespace, protocols: list[str]) -> list[HumanDecision]:
-    ours = [path for path in args.files if args.tool is None and _is_ours(path)]
+    ours = [path for path in args.files if args.tool is None and is_decisions_file(path)]
     items = [item for path in ours for item in read_csv(path, protocols)]
     tools = [path for path in args.files if path not in ours]
     if tools:

@@ -2,7 +2,8 @@
 
 The screening result travels in each format (RIS ``N1`` notes, CSV columns, BibTeX
 ``review_*`` fields; see ``review.reporting.export``) and the file reads back with
-``review import``.
+``review import``. CSV cells that would start a spreadsheet formula are guarded
+(``review.reporting.csvsafe``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--format", choices=export.FORMATS, help="file format (default: from --out's extension)"
     )
     parser.add_argument("--out", required=True, type=Path, metavar="PATH", help="file to write")
+    parser.epilog = (
+        "CSV: a cell starting with = + - @, tab or carriage return gets a leading ' so a "
+        "spreadsheet shows it as text instead of running it (OWASP); numbers stay numbers, and "
+        "review import and review decide remove the ' again."
+    )
 
 
 def output_format(fmt: str | None, out: Path) -> str:

@@ -4,6 +4,7 @@ The delimiter is taken from the header line (``,`` ``;`` tab ``|``; European Exc
 and may put a ``sep=;`` line first). Headers are matched case- and punctuation-insensitively
 against ``COLUMNS``; a Web of Science file with two-letter tag headers (``PT AU TI SO ... UT``)
 uses ``WOS_TAGS`` instead, because there ``ID`` means Keywords Plus, not a record id.
+``open_reader`` is the one way a CSV/TSV is split into rows (``review decide`` reads with it too).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from review.importers.fields import (
     split_keywords,
     type_flags,
 )
+from review.reporting.csvsafe import unguard
 
 # Abstracts and reference lists exceed csv's default 128 kB field limit in real exports.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -124,8 +126,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 def parse(text: Text, collector: Collector, *, tab: bool = False) -> None:
     """Read a CSV/TSV export into ``collector``: one Record per data row."""
-    body, delimiter, first_line = dialect(text.text, tab=tab)
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    reader, _, first_line = open_reader(text.text, tab=tab)
     path = collector.result.path
     try:
         header = next(reader, None)
@@ -136,6 +137,12 @@ def parse(text: Text, collector: Collector, *, tab: bool = False) -> None:
             collector.add(row_fields(row, columns), line)
     except csv.Error as error:
         raise InputFileError(f"{path}:{reader.line_num + first_line - 1}: {error}") from error
+
+
+def open_reader(text: str, *, tab: bool = False) -> tuple[Any, str, int]:
+    """A ``csv.reader`` from the header on, the delimiter it uses, and the header's line number."""
+    body, delimiter, first_line = dialect(text, tab=tab)
+    return csv.reader(io.StringIO(body, newline=""), delimiter=delimiter), delimiter, first_line
 
 
 def dialect(text: str, *, tab: bool) -> tuple[str, str, int]:
@@ -207,8 +214,12 @@ def _rows(
 
 
 def row_fields(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
-    """Map one row to Record fields (plus ``id``), cleaning values as exports need."""
-    value = {field: sheet_cell(row[index]) for field, index in columns.items()}
+    """Map one row to Record fields (plus ``id``), cleaning values as exports need.
+
+    A leading ``'`` before a formula character is the guard our CSV exports add
+    (``csvsafe.unguard``), so ``'=x`` reads back as ``=x``.
+    """
+    value = {field: sheet_cell(unguard(row[index])) for field, index in columns.items()}
     url = value.get("url")
     pmid = value.get("pmid")
     pmid_digits = re.search(r"\d+", pmid) if pmid else None

@@ -8,23 +8,25 @@ own id (RIS ``ID``, CSV ``id``, BibTeX entry key). The screening result travels 
   for uncertain), then ``review-id: <work id>`` (Rayyan drops ``ID`` but keeps notes),
   ``review-decision: include``, ``review-stage: full_text``, ``review-reasons: FT-I-ELIGIBLE``,
   ``review-decided-by: anna``, ``review-matched: block:term; ...``, ``review-sources: source:id;
-  ...``, ``review-note: ...``. ``KW`` keeps the work's own keywords; PMID in ``C5``.
+  ...``, ``review-note: ...``, ``review-retraction: retraction: <evidence>`` (retractions,
+  corrections, concerns: ``review.retractions``). ``KW`` keeps the work's own keywords; PMID in
+  ``C5``.
 - CSV (ASReview, Rayyan): the bibliographic columns, then ``decision, included, stage, reasons,
-  decided_by, decided_at, matched_terms, source_ids, note``. ``included`` is ASReview's label
-  column (1 include, 0 exclude, empty otherwise), so the rules' and reviewers' decisions seed its
-  prior knowledge. Authors are joined with ``;`` and no space, because ASReview splits on ``;``
-  without stripping; other lists are joined with ``; ``.
+  decided_by, decided_at, matched_terms, source_ids, note, retraction``. ``included`` is
+  ASReview's label column (1 include, 0 exclude, empty otherwise), so the rules' and reviewers'
+  decisions seed its prior knowledge. Authors are joined with ``;`` and no space, because
+  ASReview splits on ``;`` without stripping; other lists are joined with ``; ``. Text starting
+  with ``= + - @``, tab or carriage return gets a leading ``'`` so spreadsheets do not run it
+  (``review.reporting.csvsafe``); ``review import`` removes it again.
 - BibTeX: fields ``review_decision``, ``review_stage``, ``review_reasons``, ``review_decided_by``,
-  ``review_matched``, ``review_sources``, ``review_note``; fine publication types that BibTeX
-  lacks (review, preprint, editorial, letter, erratum) go in ``pubtype``. Every field but ``doi``
-  and ``url`` is LaTeX-escaped (``% & $ # _ ~ ^ \\`` and braces), so LaTeX-aware readers get the
-  text back whole.
+  ``review_matched``, ``review_sources``, ``review_note``, ``review_retraction``; fine
+  publication types that BibTeX lacks (review, preprint, editorial, letter, erratum) go in
+  ``pubtype``. Every field but ``doi`` and ``url`` is LaTeX-escaped (``% & $ # _ ~ ^ \\`` and
+  braces), so LaTeX-aware readers get the text back whole.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,11 +34,13 @@ import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
+from review.reporting.csvsafe import csv_text
+
 FORMATS = ("ris", "csv", "bibtex")
 CSV_COLUMNS = (
     "id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
     "abstract", "keywords", "language", "type", "decision", "included", "stage", "reasons",
-    "decided_by", "decided_at", "matched_terms", "source_ids", "note",
+    "decided_by", "decided_at", "matched_terms", "source_ids", "note", "retraction",
 )  # fmt: skip
 # ASReview's labels: its CSV column ``included`` (1/0) and its RIS notes.
 ASREVIEW_LABEL = {"include": 1, "exclude": 0}
@@ -77,6 +81,7 @@ def review_notes(work: dict[str, Any]) -> list[str]:
         ("matched", _joined(work.get("matched_terms"))),
         ("sources", _joined(work.get("source_ids"))),
         ("note", work.get("note")),
+        ("retraction", _joined(work.get("updates"))),
     ]
     notes = [f"review-{key}: {value}" for key, value in pairs if value]
     return [label, *notes] if label else notes
@@ -125,27 +130,23 @@ def to_ris(works: Sequence[dict[str, Any]]) -> str:
     return rispy.dumps([ris_entry(work) for work in works], implementation=_RisWriter)
 
 
-def csv_row(work: dict[str, Any]) -> list[str]:
-    """One work as a CSV row in ``CSV_COLUMNS`` order."""
+def csv_row(work: dict[str, Any]) -> list[Any]:
+    """One work as a CSV row in ``CSV_COLUMNS`` order (values as they are; None when empty)."""
     values: dict[str, Any] = {
         **work, "id": work["work_id"], "authors": AUTHOR_JOIN.join(work.get("authors") or []),
         "included": asreview_label(work),
         "journal": work.get("venue"), "keywords": _joined(work.get("keywords")),
         "type": work.get("publication_type"), "reasons": _joined(work.get("reasons")),
         "matched_terms": _joined(work.get("matched_terms")),
-        "source_ids": _joined(work.get("source_ids")),
+        "source_ids": _joined(work.get("source_ids")), "retraction": _joined(work.get("updates")),
         "decided_at": work["decided_at"].isoformat() if work.get("decided_at") else None,
     }  # fmt: skip
-    return ["" if values.get(name) is None else str(values[name]) for name in CSV_COLUMNS]
+    return [values.get(name) for name in CSV_COLUMNS]
 
 
 def to_csv(works: Sequence[dict[str, Any]]) -> str:
-    """The works as a CSV file with a header row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(work) for work in works)
-    return out.getvalue()
+    """The works as a CSV file with a header row, formula-leading text guarded (``csvsafe``)."""
+    return csv_text(CSV_COLUMNS, (csv_row(work) for work in works))
 
 
 def _balanced(text: str) -> str:
@@ -191,6 +192,7 @@ def bib_entry(work: dict[str, Any]) -> Entry:
         "review_reasons": _joined(work.get("reasons")), "review_decided_by": work.get("decided_by"),
         "review_matched": _joined(work.get("matched_terms")),
         "review_sources": _joined(work.get("source_ids")), "review_note": work.get("note"),
+        "review_retraction": _joined(work.get("updates")),
     }  # fmt: skip
     kept = [_bib_field(key, str(value)) for key, value in fields.items() if value]
     if authors := work.get("authors"):

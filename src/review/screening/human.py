@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import csv
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from review.errors import InputFileError, UsageError
+from review.importers import table
+from review.importers.base import decode, read_bytes
+from review.importers.tools.sheets import is_ris
+from review.reporting.csvsafe import unguard
 from review.screening.codes import DECISIONS, is_known
 
 if TYPE_CHECKING:
@@ -29,6 +33,8 @@ STAGES = {"title_abstract": "title_abstract", "ta": "title_abstract", "title/abs
           "fulltext": "full_text", "": "title_abstract"}  # fmt: skip
 _FITS = {"include": ("I-", "FT-I-"), "uncertain": ("U-", "FT-U-"), "exclude": ("E-", "FT-E-")}
 _WORK_COLUMNS = ("work_id", "work", "source_id", "record_id", "id")
+_SEPARATORS = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
+_LOOK_BYTES = 1 << 16  # enough for a header row
 
 
 @dataclass(frozen=True)
@@ -97,21 +103,75 @@ def _row(path: Path, line: int, row: dict[str, str], protocols: Sequence[str]) -
 
 
 def read_csv(path: Path, protocols: Sequence[str]) -> list[HumanDecision]:
-    """Every decision in a CSV file, or InputFileError naming file, line and problem."""
+    """Every decision in a CSV/TSV file, or InputFileError naming file, line and problem.
+
+    Read as ``review import`` reads a table (``base.decode``: BOM, UTF-8 or Windows-1252;
+    ``table.open_reader``: the ``,`` ``;`` tab or ``|`` of the header, a ``sep=`` line), so
+    the ``;``-separated file Danish Excel saves reads as it is.
+    """
+    text = decode(read_bytes(path), path, skip_bad=False).text
+    reader, delimiter, first_line = table.open_reader(text, tab=_tabbed(path))
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            fields = {name.strip().lower() for name in reader.fieldnames or ()}
-            needed = {"protocol", "decision", "reviewer"} - fields
-            if needed or not fields & set(_WORK_COLUMNS) or not fields & {"reason", "reason_code"}:
-                raise InputFileError(
-                    f"{path}:1: header needs work_id (or source_id), protocol, decision, reason, "
-                    f"reviewer [, stage, note, resolve]; found {sorted(fields)}"
-                )
-            rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputFileError(f"{path}: cannot read: {exc}") from None
-    return [_row(path, number, row, protocols) for number, row in enumerate(rows, start=2)]
+        header = _columns(next(reader, []))
+        fields = set(header)
+        needed = {"protocol", "decision", "reviewer"} - fields
+        if needed or not fields & set(_WORK_COLUMNS) or not fields & {"reason", "reason_code"}:
+            raise InputFileError(
+                f"{path}:{first_line}: header needs work_id (or source_id), protocol, decision, "
+                "reason, reviewer [, stage, note, resolve], or a title column for a screening "
+                f"tool's export; found {sorted(fields - {''})} (columns separated by "
+                f"{_SEPARATORS.get(delimiter, repr(delimiter))})"
+            )
+        rows = list(_cells(path, reader, header, first_line, delimiter))
+    except csv.Error as exc:
+        raise InputFileError(f"{path}:{reader.line_num + first_line - 1}: {exc}") from None
+    return [_row(path, line, row, protocols) for line, row in rows]
+
+
+def is_decisions_file(path: Path) -> bool:
+    """Whether a CSV/TSV is ours to read: a protocol, decision and reviewer column, or no title.
+
+    A file without a title column cannot be a screening tool's export, so ``read_csv`` says
+    what our layout needs instead of the tool reader asking for a title.
+    """
+    if path.suffix.lower() not in (".csv", ".tsv", ".tab", ".txt"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            text = decode(handle.read(_LOOK_BYTES), path, skip_bad=True).text
+        if is_ris(path, text):
+            return False
+        header: list[str] = next(table.open_reader(text, tab=_tabbed(path))[0], [])
+    except (OSError, csv.Error):
+        return False
+    titled = any(table.header_key(name) in table.COLUMNS["title"] for name in header)
+    return {"protocol", "decision", "reviewer"} <= set(_columns(header)) or not titled
+
+
+def _tabbed(path: Path) -> bool:
+    return path.suffix.lower() in (".tsv", ".tab")
+
+
+def _columns(header: list[str]) -> list[str]:
+    return [name.replace("\ufeff", "").strip().lower() for name in header]
+
+
+def _cells(
+    path: Path, reader: Any, header: list[str], offset: int, delimiter: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, cells by column) per non-blank row; our export's ``'`` guard removed."""
+    end = reader.line_num
+    for row in reader:
+        line, end = end + offset, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if any(cell.strip() for cell in row[len(header) :]):
+            raise InputFileError(
+                f"{path}:{line}: row has {len(row)} fields, the header has {len(header)} "
+                f"(columns separated by {_SEPARATORS.get(delimiter, repr(delimiter))}; "
+                "a stray separator or an unclosed quote?)"
+            )
+        yield line, {name: unguard(cell) for name, cell in zip(header, row, strict=False)}
 
 
 def resolve_works(con: duckdb.DuckDBPyConnection, refs: Sequence[str]) -> dict[str, str]:
